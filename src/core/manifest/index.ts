@@ -1,0 +1,8 @@
+// The manifest core's public surface: everything outside src/core/manifest imports from here.
+export * from './types';
+export { analyzeManifest, ManifestAnalyzer } from './analyzer';
+export { runtimeClassEdit, exemptionEdit, sandboxAllEdits, applyEdits } from './edits';
+export { isSandboxClass } from './sandboxClasses';
+export { helmSkipReason } from './helm';
+export { looksLikeKubernetesManifest } from './detect';
+export { LineIndex } from './lineIndex';

@@ -1,0 +1,9 @@
+// Every rule, in the order their findings are reported for a workload.
+import type { Rule } from './rule';
+import { sandboxHostNamespace } from './sandboxHostNamespace';
+import { sandboxHostPath } from './sandboxHostPath';
+import { sandboxPrivileged } from './sandboxPrivileged';
+import { unsandboxedWorkload } from './unsandboxedWorkload';
+
+export const RULES: readonly Rule[] = [unsandboxedWorkload, sandboxHostNamespace, sandboxPrivileged, sandboxHostPath];
+export type { Rule, RuleFinding, RuleInput } from './rule';
