@@ -64,6 +64,8 @@ class FastParser {
       if (c === 0x18 || c === 0xfeff) throw new Unsupported();
       const type = classify(token, scalarNext, afterHeader);
       if (type === T.Unsupported) throw new Unsupported();
+      // `#` starts a comment only after white space; the lexer is lenient there too.
+      if (type === T.Comment && offset > 0 && !isWhite(text.charCodeAt(offset - 1))) throw new Unsupported();
       if (type === T.BlockHeader) afterHeader = true;
       else if (type !== T.Space && type !== T.Comment && type !== T.Newline) afterHeader = false;
       scalarNext = false;
@@ -160,6 +162,8 @@ class FastParser {
 
   private anchored(parse: () => YNode | null): YNode | null {
     const name = this.tokens[this.i]!.slice(1);
+    const after = this.text.charCodeAt(this.endOf(this.i));
+    if (!(isWhite(after) || Number.isNaN(after))) throw new Unsupported();
     this.i++;
     const node = parse();
     if (node === null) throw new Unsupported(); // an anchored null: let the full parser decide
@@ -255,6 +259,7 @@ class FastParser {
 
   private blockScalar(): YScalar {
     const start = this.start();
+    if (!BLOCK_HEADER.test(this.tokens[this.i]!)) throw new Unsupported();
     this.i++; // header
     this.skipSpaces();
     if (this.peek() === T.Comment) this.i++;
@@ -340,6 +345,7 @@ class FastParser {
     const start = this.offsets[this.i]!;
     this.i++;
     const style: ScalarStyle = t === T.Plain ? 'plain' : t === T.Single ? 'single' : 'double';
+    if (style === 'plain' ? BAD_PLAIN_START.test(raw) : !isWellFormedQuoted(raw, style)) throw new Unsupported();
     return { type: 'scalar', start, end: start + raw.length, style, raw };
   }
 
@@ -351,6 +357,26 @@ class FastParser {
     if (target === undefined) throw new Unsupported(); // the full parser reports the error
     return { type: 'alias', start, end: start + raw.length, target };
   }
+}
+
+/** Characters YAML does not let a plain scalar start with (the lexer is lenient about them). */
+const BAD_PLAIN_START = /^(?:[,[\]{}#&*!|>'"%@`]|[-?:](?:[ \t\r\n]|$))/;
+
+function isWhite(code: number): boolean {
+  return code === 32 || code === 10 || code === 13 || code === 9;
+}
+
+const BLOCK_HEADER = /^[|>](?:[1-9][+-]?|[+-][1-9]?)?$/;
+const DOUBLE_QUOTED_ESCAPES = /\\(?:[0abtnvfre "/\\N_LP\t]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\r?\n)/g;
+
+/** The lexer ends an unterminated quote at the end of input; the full parser reports it. */
+function isWellFormedQuoted(raw: string, style: ScalarStyle): boolean {
+  const quote = style === 'single' ? "'" : '"';
+  if (raw.length < 2 || !raw.endsWith(quote)) return false;
+  if (style === 'single') return /^'(?:[^']|'')*'$/.test(raw);
+  if (!raw.includes('\\')) return true;
+  const body = raw.slice(1, -1).replace(DOUBLE_QUOTED_ESCAPES, '');
+  return !body.includes('\\') && !body.includes('"');
 }
 
 /** YAML forbids duplicate keys; the full parser reports them, so fall back to it. */

@@ -44,7 +44,7 @@ function convertDocument(doc: Document.Parsed, text: string): FullParseResult {
       const [start, , end] = node.range ?? [0, 0, 0];
       const pairs: YPair[] = [];
       const map = { type: 'map' as const, start, end, flow: node.flow === true, indent: 0, pairs };
-      converted.set(node as YamlNode, map);
+      converted.set(node, map);
       for (const pair of node.items) {
         const key = convert(pair.key);
         if (key === null) continue; // `? ` with no key: nothing a manifest rule reads

@@ -62,7 +62,7 @@ export function findWorkloads(root: YNode | null, out: DocWorkload[] = [], depth
     name: scalarString(get(metadata, 'name')),
     namespace: scalarString(get(metadata, 'namespace')),
     resource,
-    podSpec: node!,
+    podSpec: node,
     runtimeClass: findPair(node, 'runtimeClassName'),
     metadata,
     annotations,

@@ -88,7 +88,8 @@ export function isNullNode(node: YNode | null | undefined): boolean {
 function decodeSlow(raw: string): string | undefined {
   try {
     const value: unknown = parseYaml(raw, { maxAliasCount: 0 });
-    return typeof value === 'string' ? value : value == null ? undefined : String(value);
+    if (typeof value === 'string') return value;
+    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
   } catch {
     return undefined;
   }
