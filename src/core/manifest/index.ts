@@ -2,7 +2,7 @@
 export * from './types';
 export { analyzeManifest, ManifestAnalyzer } from './analyzer';
 export { runtimeClassEdit, exemptionEdit, sandboxAllEdits, applyEdits } from './edits';
-export { isSandboxClass } from './sandboxClasses';
+export { isSandboxClass, isValidRuntimeClassName } from './sandboxClasses';
 export { helmSkipReason } from './helm';
 export { looksLikeKubernetesManifest } from './detect';
 export { LineIndex } from './lineIndex';
