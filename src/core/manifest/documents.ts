@@ -8,24 +8,28 @@ export interface DocumentChunk {
   readonly text: string;
 }
 
-const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+// Not the `m` flag: JavaScript's `^` also matches after U+2028 and a lone CR, YAML's does not.
+const MARKER = /(?:^|\n)(?:---|\.\.\.)(?=[ \t\r\n]|$)/g;
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const chunks: DocumentChunk[] = [];
   let chunkStart = 0;
   MARKER.lastIndex = 0;
   for (let match = MARKER.exec(text); match !== null; match = MARKER.exec(text)) {
-    if (match[0] === '---') {
+    const lineBreak = match[0].startsWith('\n') ? 1 : 0;
+    const marker = match[0].slice(lineBreak);
+    const index = match.index + lineBreak;
+    if (marker === '---') {
       // `---` opens the next document: the chunk before it ends here.
-      if (match.index > chunkStart) chunks.push({ offset: chunkStart, text: text.slice(chunkStart, match.index) });
-      chunkStart = match.index;
+      if (index > chunkStart) chunks.push({ offset: chunkStart, text: text.slice(chunkStart, index) });
+      chunkStart = index;
     } else {
       // `...` closes the current document: keep it (and its line) with that document.
-      const lineEnd = text.indexOf('\n', match.index);
+      const lineEnd = text.indexOf('\n', index);
       const end = lineEnd < 0 ? text.length : lineEnd + 1;
       chunks.push({ offset: chunkStart, text: text.slice(chunkStart, end) });
       chunkStart = end;
-      MARKER.lastIndex = end;
+      MARKER.lastIndex = end - 1;
     }
   }
   if (chunkStart < text.length || chunks.length === 0) chunks.push({ offset: chunkStart, text: text.slice(chunkStart) });
@@ -39,5 +43,5 @@ export function isBlankChunk(text: string): boolean {
 
 /** Directives (`%YAML`, `%TAG`) bind to the next document across markers: such files are parsed whole. */
 export function hasDirectives(text: string): boolean {
-  return /^%/m.test(text);
+  return text.startsWith('%') || text.includes('\n%');
 }

@@ -74,6 +74,21 @@ describe('robustness', () => {
     assert.deepEqual(analyzer.analyze(text, { ...options, sandboxClasses: ['runc'] }), analyzeManifest(text, { ...options, sandboxClasses: ['runc'] }));
   });
 
+  it('incremental re-analysis equals a fresh analysis after any sequence of edits', () => {
+    const base = Array.from({ length: 6 }, (_, i) => POD.replace('NAME', `p${i}`)).join('---\n');
+    const pieces = ['---\n', '\n---\n', '...\n', 'x', '\n', ' ', 'kind: Job\n', '- ', '#', '{', '\u2028---\n', '\r---\n'];
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(4), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 8 }), (edits) => {
+      const analyzer = new ManifestAnalyzer();
+      let text = base;
+      analyzer.analyze(text, options);
+      for (const [at, removeCount, piece] of edits) {
+        const p = at % (text.length + 1);
+        text = text.slice(0, p) + (removeCount % 2 === 0 ? piece : '') + text.slice(p + removeCount);
+        assert.deepEqual(analyzer.analyze(text, options), analyzeManifest(text, options), JSON.stringify(text));
+      }
+    }), { numRuns: 1500, seed: 7 });
+  });
+
   it('never throws on mutated manifests, and fixes only insert', () => {
     const seeds = [
       POD.replace('NAME', 'a'),
