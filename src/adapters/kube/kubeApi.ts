@@ -1,0 +1,193 @@
+// The seam between the extension and a cluster: core and vscode/ receive a KubeApi, and this is
+// its one implementation, over @kubernetes/client-node. Objects come back in their plain JSON
+// shape (core/cluster/kubeObjects). Watches come in a later pass.
+import { CoreV1Api, NodeV1Api, type KubeConfig, type V1Pod, type V1RuntimeClass } from '@kubernetes/client-node';
+import type { NodeJson, PodJson, RuntimeClassJson } from '../../core/cluster/kubeObjects';
+import { runtimeClassChanges, runtimeClassForUpdate, type RuntimeClassChange } from '../../core/cluster/runtimeClassChanges';
+import { requestOptions, runCall, type CallOptions } from './kubeCall';
+import { KubeError } from './kubeErrors';
+
+export type { CallOptions } from './kubeCall';
+
+export interface ListOptions<T = unknown> extends CallOptions {
+  /** Page size for `limit`/`continue` paging (default 500). The deadline applies per page. */
+  readonly pageSize?: number;
+  readonly labelSelector?: string;
+  /** e.g. `spec.nodeName=node-1`. */
+  readonly fieldSelector?: string;
+  /** Called with each page as it arrives, for a tree that fills in while a long list loads. */
+  readonly onPage?: (items: readonly T[]) => void;
+}
+
+export interface PodListOptions extends ListOptions<PodJson> {
+  /** All namespaces when omitted. */
+  readonly namespace?: string;
+}
+
+export type RuntimeClassResult =
+  | { readonly outcome: 'created'; readonly runtimeClass: RuntimeClassJson }
+  | { readonly outcome: 'unchanged'; readonly runtimeClass: RuntimeClassJson }
+  | {
+      readonly outcome: 'updated';
+      readonly runtimeClass: RuntimeClassJson;
+      readonly changes: readonly RuntimeClassChange[];
+      /** The handler cannot change in place: the class was deleted and created again. */
+      readonly recreated: boolean;
+    };
+
+export interface KubeApi {
+  /** The server URL and kubeconfig user name, for messages. */
+  readonly server: string;
+  readonly user: string;
+  listNodes(options?: ListOptions<NodeJson>): Promise<NodeJson[]>;
+  listPods(options?: PodListOptions): Promise<PodJson[]>;
+  listRuntimeClasses(options?: ListOptions<RuntimeClassJson>): Promise<RuntimeClassJson[]>;
+  createOrUpdateRuntimeClass(desired: RuntimeClassJson, options?: CallOptions): Promise<RuntimeClassResult>;
+  /** Sets a label (or removes it, with `value` null) by a merge patch. */
+  labelNode(name: string, key: string, value: string | null, options?: CallOptions): Promise<NodeJson>;
+  /** Creates a pod; with `dryRun` the server admits and validates it without storing it. */
+  createPod(namespace: string, pod: PodJson, options?: CallOptions & { readonly dryRun?: boolean }): Promise<PodJson>;
+}
+
+interface ListPage<T> {
+  readonly items: T[];
+  readonly metadata?: { readonly _continue?: string };
+}
+
+type PageRequest<T> = (args: { limit: number; _continue?: string }, signal: AbortSignal) => Promise<ListPage<T>>;
+
+class ClientNodeKubeApi implements KubeApi {
+  readonly server: string;
+  readonly user: string;
+  private readonly core: CoreV1Api;
+  private readonly node: NodeV1Api;
+
+  constructor(kc: KubeConfig) {
+    this.server = kc.getCurrentCluster()?.server ?? '';
+    this.user = kc.getCurrentUser()?.name ?? '';
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.node = kc.makeApiClient(NodeV1Api);
+  }
+
+  private ctx(verb: string, resource: string, name?: string) {
+    return { server: this.server, user: this.user, verb, resource, ...(name === undefined ? {} : { name }) };
+  }
+
+  /**
+   * Every page of a list. A continue token the server has already forgotten (410 Gone, after
+   * about five minutes) restarts the list once from the beginning, as client-go's pager does.
+   */
+  private async listAll<T>(resource: string, options: ListOptions<T> | undefined, page: PageRequest<T>): Promise<T[]> {
+    const limit = options?.pageSize ?? 500;
+    for (let attempt = 0; ; attempt++) {
+      const items: T[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const args = token === undefined ? { limit } : { limit, _continue: token };
+          const result = await runCall(this.ctx('list', resource), options, (signal) => page(args, signal));
+          items.push(...result.items);
+          options?.onPage?.(result.items);
+          token = result.metadata?._continue || undefined;
+        } while (token !== undefined);
+        return items;
+      } catch (err) {
+        if (!(err instanceof KubeError && err.status === 410 && attempt === 0)) throw err;
+      }
+    }
+  }
+
+  listNodes(options?: ListOptions<NodeJson>): Promise<NodeJson[]> {
+    return this.listAll<NodeJson>('nodes', options, (args, signal) =>
+      this.core.listNode({ ...args, ...selectors(options) }, requestOptions(signal)),
+    );
+  }
+
+  listPods(options?: PodListOptions): Promise<PodJson[]> {
+    const namespace = options?.namespace;
+    return this.listAll<PodJson>('pods', options, (args, signal) =>
+      namespace === undefined
+        ? this.core.listPodForAllNamespaces({ ...args, ...selectors(options) }, requestOptions(signal))
+        : this.core.listNamespacedPod({ namespace, ...args, ...selectors(options) }, requestOptions(signal)),
+    );
+  }
+
+  listRuntimeClasses(options?: ListOptions<RuntimeClassJson>): Promise<RuntimeClassJson[]> {
+    return this.listAll<RuntimeClassJson>('runtimeclasses.node.k8s.io', options, (args, signal) =>
+      this.node.listRuntimeClass({ ...args, ...selectors(options) }, requestOptions(signal)),
+    );
+  }
+
+  async createOrUpdateRuntimeClass(desired: RuntimeClassJson, options?: CallOptions): Promise<RuntimeClassResult> {
+    const name = desired.metadata?.name;
+    if (!name) throw new KubeError('invalid', 'A RuntimeClass needs a name.');
+    const resource = 'runtimeclasses.node.k8s.io';
+    const body = { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', ...desired } as V1RuntimeClass;
+    const existing = await this.readRuntimeClass(name, options);
+    if (!existing) {
+      const created = await runCall(this.ctx('create', resource, name), options, (signal) =>
+        this.node.createRuntimeClass({ body }, requestOptions(signal)),
+      );
+      return { outcome: 'created', runtimeClass: created };
+    }
+    const changes = runtimeClassChanges(existing, desired);
+    if (changes.length === 0) return { outcome: 'unchanged', runtimeClass: existing };
+    if (changes.some((c) => c.field === 'handler')) {
+      // The API server refuses to change `handler` in place (immutable field). Pods already
+      // running keep their sandbox; only new pods read the class.
+      await runCall(this.ctx('delete', resource, name), options, (signal) =>
+        this.node.deleteRuntimeClass({ name, body: { preconditions: { resourceVersion: existing.metadata?.resourceVersion } } }, requestOptions(signal)),
+      );
+      const recreated = await runCall(this.ctx('create', resource, name), options, (signal) =>
+        this.node.createRuntimeClass({ body: runtimeClassForUpdate({ metadata: { name, labels: existing.metadata?.labels } }, desired) as V1RuntimeClass }, requestOptions(signal)),
+      );
+      return { outcome: 'updated', runtimeClass: recreated, changes, recreated: true };
+    }
+    const replaced = await runCall(this.ctx('update', resource, name), options, (signal) =>
+      this.node.replaceRuntimeClass({ name, body: runtimeClassForUpdate(existing, desired) as V1RuntimeClass }, requestOptions(signal)),
+    );
+    // The server normalises quantities ("1024Mi" is "1Gi"): a write that changed nothing keeps
+    // the resourceVersion, and is reported as unchanged.
+    if (replaced.metadata?.resourceVersion === existing.metadata?.resourceVersion) {
+      return { outcome: 'unchanged', runtimeClass: replaced };
+    }
+    return { outcome: 'updated', runtimeClass: replaced, changes: runtimeClassChanges(existing, replaced), recreated: false };
+  }
+
+  private async readRuntimeClass(name: string, options?: CallOptions): Promise<RuntimeClassJson | undefined> {
+    try {
+      return await runCall(this.ctx('get', 'runtimeclasses.node.k8s.io', name), options, (signal) =>
+        this.node.readRuntimeClass({ name }, requestOptions(signal)),
+      );
+    } catch (err) {
+      if (err instanceof KubeError && err.kind === 'notFound') return undefined;
+      throw err;
+    }
+  }
+
+  labelNode(name: string, key: string, value: string | null, options?: CallOptions): Promise<NodeJson> {
+    const patch = { metadata: { labels: { [key]: value } } };
+    return runCall(this.ctx('patch', 'nodes', name), options, (signal) =>
+      this.core.patchNode({ name, body: patch }, requestOptions(signal, { 'Content-Type': 'application/merge-patch+json' })),
+    );
+  }
+
+  createPod(namespace: string, pod: PodJson, options?: CallOptions & { readonly dryRun?: boolean }): Promise<PodJson> {
+    const body = { apiVersion: 'v1', kind: 'Pod', ...pod } as V1Pod;
+    return runCall(this.ctx('create', 'pods', pod.metadata?.name), options, (signal) =>
+      this.core.createNamespacedPod({ namespace, body, ...(options?.dryRun ? { dryRun: 'All' } : {}) }, requestOptions(signal)),
+    );
+  }
+}
+
+function selectors(options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> | undefined): { labelSelector?: string; fieldSelector?: string } {
+  return {
+    ...(options?.labelSelector ? { labelSelector: options.labelSelector } : {}),
+    ...(options?.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
+  };
+}
+
+/** A KubeApi for the current context of `kc` (see kubeconfig.ts: kubeConfigFor). */
+export function createKubeApi(kc: KubeConfig): KubeApi {
+  return new ClientNodeKubeApi(kc);
+}
