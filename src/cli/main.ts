@@ -8,13 +8,16 @@ import { lintCommand } from './lintCommand';
 import { FIX_USAGE, LINT_USAGE, MAIN_USAGE } from './usage';
 import { TOOL_VERSION } from './version';
 
-const COMMANDS: Record<string, { run: (args: readonly string[], io: CliIo) => number; usage: string }> = {
+/** Commands that reach a cluster or a node are async; the file-only ones stay synchronous. */
+type CommandRun = (args: readonly string[], io: CliIo) => number | Promise<number>;
+
+const COMMANDS: Record<string, { run: CommandRun; usage: string }> = {
   lint: { run: lintCommand, usage: LINT_USAGE },
   fix: { run: fixCommand, usage: FIX_USAGE },
 };
 
 /** Runs one CLI invocation and returns its exit status. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export function runCli(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.stderr(MAIN_USAGE);
@@ -39,9 +42,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.stdout(command.usage);
     return EXIT_OK;
   }
-  try {
-    return command.run(rest, io);
-  } catch (error) {
+  const failed = (error: unknown): number => {
     if (error instanceof UsageError) {
       io.stderr(`kube-sandbox ${first}: ${error.message}\nRun 'kube-sandbox ${first} --help' for usage.\n`);
     } else {
@@ -49,6 +50,12 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.stderr(`kube-sandbox ${first}: internal error; nothing more was done. Please report this with the output below.\n${detail}\n`);
     }
     return EXIT_FAILURE;
+  };
+  try {
+    const result = command.run(rest, io);
+    return typeof result === 'number' ? result : result.catch(failed);
+  } catch (error) {
+    return failed(error);
   }
 }
 
@@ -57,7 +64,9 @@ function main(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  process.exitCode = runCli(process.argv.slice(2), processIo());
+  const result = runCli(process.argv.slice(2), processIo());
+  if (typeof result === 'number') process.exitCode = result;
+  else void result.then((code) => { process.exitCode = code; });
 }
 
 if (require.main === module) main();

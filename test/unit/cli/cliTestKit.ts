@@ -14,10 +14,20 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** Runs a synchronous (file-only) command. */
 export function runIn(cwd: string, ...argv: string[]): CliRun {
   let stdout = '';
   let stderr = '';
   const code = runCli(argv, { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  if (typeof code !== 'number') throw new Error(`'${argv[0] ?? ''}' is an async command: use runInAsync`);
+  return { code, stdout, stderr };
+}
+
+/** Runs any command, awaiting the async ones (those that reach a cluster or a node). */
+export async function runInAsync(cwd: string, ...argv: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
   return { code, stdout, stderr };
 }
 
