@@ -21,6 +21,11 @@ export type ConfigEditResult =
   | { readonly kind: 'unchanged'; readonly summary: readonly string[] }
   | { readonly kind: 'error'; readonly message: string };
 
+/** A file written whole because there was none (or it was empty): one edit over all of it. */
+export function wholeFileResult(existing: string | undefined, text: string, summary: string): ConfigEditResult {
+  return { kind: 'changed', text, edits: [{ start: 0, end: existing?.length ?? 0, newText: text }], summary: [summary], changes: [] };
+}
+
 export type ParseOutcome = { readonly kind: 'ok'; readonly value: Record<string, unknown> } | { readonly kind: 'error'; readonly message: string };
 
 /** Parses TOML; a syntax error becomes a message that names the file and the line. */

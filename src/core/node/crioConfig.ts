@@ -10,7 +10,7 @@
 //   containerd/crio.md, CRI-O 1.37+), which reads runsc.toml (platform, debug flags; it also
 //   needs `grouping = true` there) and, per that guide, needs `[crio.runtime] selinux = false`.
 
-import { ensureValues, parseToml, type ConfigEditResult } from './configEdit';
+import { ensureValues, parseToml, wholeFileResult, type ConfigEditResult } from './configEdit';
 import { formatKey, formatScalar, type DesiredTable } from './tomlTree';
 
 export const CRIO_DROP_IN_PATH = '/etc/crio/crio.conf.d/99-gvisor.conf';
@@ -64,14 +64,7 @@ export function ensureCrioDropIn(existing: string | undefined, options: CrioRunt
   const mode = options.mode ?? 'oci';
   const what = mode === 'oci' ? `runsc at ${options.runtimePath} as an OCI runtime` : `gVisor's shim at ${options.runtimePath}`;
   if (existing === undefined || existing.trim() === '') {
-    const text = renderCrioDropIn(options);
-    return {
-      kind: 'changed',
-      text,
-      edits: [{ start: 0, end: existing?.length ?? 0, newText: text }],
-      summary: [`Write ${label}: CRI-O runtime "${name}" runs ${what}.`],
-      changes: [],
-    };
+    return wholeFileResult(existing, renderCrioDropIn(options), `Write ${label}: CRI-O runtime "${name}" runs ${what}.`);
   }
   const parsed = parseToml(existing, label);
   if (parsed.kind === 'error') return parsed;

@@ -9,7 +9,7 @@
 // corrected, everything else (say, nvproxy = "true") stays. Debug keys are added when asked
 // and never removed: switching debug off later is a hand edit, said in the summary.
 
-import { ensureValues, parseToml, type ConfigEditResult } from './configEdit';
+import { ensureValues, parseToml, wholeFileResult, type ConfigEditResult } from './configEdit';
 import type { DesiredScalar, DesiredTable } from './tomlTree';
 
 export type RunscPlatform = 'systrap' | 'kvm' | 'ptrace';
@@ -68,14 +68,8 @@ export function renderRunscToml(options: RunscTomlOptions = {}, eol = '\n'): str
 export function ensureRunscToml(existing: string | undefined, options: RunscTomlOptions = {}, fileLabel = 'runsc.toml'): ConfigEditResult {
   const platform = options.platform ?? DEFAULT_RUNSC_PLATFORM;
   if (existing === undefined || existing.trim() === '') {
-    const text = renderRunscToml(options);
-    return {
-      kind: 'changed',
-      text,
-      edits: [{ start: 0, end: existing?.length ?? 0, newText: text }],
-      summary: [`Write ${fileLabel}: platform ${platform}${options.debug ? ', debug logs under ' + (options.logDir ?? DEFAULT_RUNSC_LOG_DIR) : ''}.`],
-      changes: [],
-    };
+    const debug = options.debug ? `, debug logs under ${options.logDir ?? DEFAULT_RUNSC_LOG_DIR}` : '';
+    return wholeFileResult(existing, renderRunscToml(options), `Write ${fileLabel}: platform ${platform}${debug}.`);
   }
   const parsed = parseToml(existing, fileLabel);
   if (parsed.kind === 'error') return parsed;
