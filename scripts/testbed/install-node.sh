@@ -5,7 +5,7 @@
 # Idempotent, needs no stdin, safe in CI (CI=true). Run as root on Debian 12.
 set -euo pipefail
 
-packages=(openssh-server openssh-client containerd runc runsc busybox-static sudo iproute2)
+packages=(openssh-server openssh-client containerd runc runsc busybox-static sudo iproute2 containernetworking-plugins)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "install-node.sh: run as root (it installs Debian packages with apt-get)." >&2

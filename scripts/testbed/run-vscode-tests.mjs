@@ -8,9 +8,17 @@
 //
 // Exits with the suite's exit code. Without code-server installed it skips (exit 0), unless
 // KUBE_SANDBOX_REQUIRE_TESTBED=1, then it fails.
+//
+// The cluster tests need a real kube-apiserver: before VS Code starts, the test bed's cluster
+// (test/harness/kubeCluster.ts, compiled to out/) is started and seeded, VS Code gets its
+// kubeconfig as KUBECONFIG, and KUBE_SANDBOX_TEST_CLUSTER tells the suite how to reach it (admin
+// token, and a loopback control URL to stop and start the apiserver). Without the Kubernetes test
+// bed the cluster tests skip (or fail under KUBE_SANDBOX_REQUIRE_TESTBED=1).
 // Environment: KUBE_SANDBOX_VSCODE_TIMEOUT_MS (overall deadline, default 10 min),
 // KUBE_SANDBOX_VSCODE_VERBOSE=1 (code-server's, the browser's and the workbench's own output).
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +75,66 @@ function copyWorkspace() {
   const folder = mkdtempSync(join(tmpdir(), 'kube-sandbox-workspace-'));
   cpSync(workspaceSource, folder, { recursive: true });
   return folder;
+}
+
+/**
+ * Starts the test bed's kube-apiserver with a few seeded objects and a loopback control endpoint
+ * (POST /apiserver/stop, /apiserver/start) for tests that take the server away. Returns the
+ * environment the suite needs and a stop function; undefined when the test bed is missing.
+ */
+async function startTestCluster() {
+  const require = createRequire(import.meta.url);
+  const harness = join(repoRoot, 'out/test/harness');
+  const { locateKubeBinaries } = require(join(harness, 'kubeTestbed.js'));
+  const missing = locateKubeBinaries();
+  if (typeof missing === 'string') {
+    log(`${requireTestbed ? 'FAIL' : 'SKIP'}: cluster tests: ${missing}`);
+    return undefined;
+  }
+  const started = Date.now();
+  const { startKubeCluster } = require(join(harness, 'kubeCluster.js'));
+  const { createNode, createBoundPod } = require(join(harness, 'kubeSeed.js'));
+  // On a signal or the deadline, the harness's exit hook kills etcd and the apiserver.
+  const cluster = await startKubeCluster();
+  // Nodes as kubelets report them; this apiserver (1.20) has no status.runtimeHandlers, so only
+  // our label makes a node gVisor-ready.
+  await createNode(cluster, 'node-gvisor', { kernelVersion: '6.1.0-18-amd64', containerRuntimeVersion: 'containerd://1.7.2', labels: { 'kube-sandbox.dev/gvisor': '20221219' } });
+  await createNode(cluster, 'node-plain', { kernelVersion: '6.1.0-18-arm64', containerRuntimeVersion: 'containerd://1.6.20', architecture: 'arm64' });
+  await createNode(cluster, 'node-down', { ready: false });
+  await cluster.admin('POST', '/apis/node.k8s.io/v1/runtimeclasses', { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'gvisor' }, handler: 'runsc' });
+  await createBoundPod(cluster, 'default', 'web-sandboxed', 'node-gvisor', 'gvisor');
+  await createBoundPod(cluster, 'default', 'web-plain', 'node-gvisor');
+  await createBoundPod(cluster, 'kube-system', 'agent', 'node-plain');
+
+  const control = createServer((request, response) => {
+    const action = { '/apiserver/stop': () => cluster.stopApiServer(), '/apiserver/start': () => cluster.startApiServer() }[request.url ?? ''];
+    if (request.method !== 'POST' || !action) {
+      response.writeHead(404).end();
+      return;
+    }
+    action().then(
+      () => response.writeHead(204).end(),
+      (error) => response.writeHead(500).end(String(error)),
+    );
+  });
+  await new Promise((resolvePromise) => control.listen(0, '127.0.0.1', resolvePromise));
+  const { port } = control.address();
+  log(`kube-apiserver at ${cluster.server}, seeded, after ${elapsed(started)}`);
+  return {
+    env: {
+      KUBECONFIG: cluster.kubeconfigPath,
+      KUBE_SANDBOX_TEST_CLUSTER: JSON.stringify({
+        kubeconfig: cluster.kubeconfigPath,
+        server: cluster.server,
+        adminToken: cluster.adminToken,
+        control: `http://127.0.0.1:${port}`,
+      }),
+    },
+    stop: async () => {
+      control.close();
+      await cluster.stop();
+    },
+  };
 }
 
 async function runWithElectron(workspace) {
@@ -208,11 +276,16 @@ async function main() {
 
   const workspace = copyWorkspace();
   onAbort.push(() => rmSync(workspace, { recursive: true, force: true }));
+  let cluster;
   try {
+    cluster = await startTestCluster();
+    // VS Code (and its extension host) inherit this process's environment.
+    if (cluster) Object.assign(process.env, cluster.env);
     return electron ? await runWithElectron(workspace) : await runWithCodeServer(workspace);
   } finally {
     clearTimeout(deadline);
     rmSync(workspace, { recursive: true, force: true });
+    await cluster?.stop().catch((error) => log(`clean-up: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
 

@@ -4,8 +4,12 @@
 import { UsageError } from './cliArgs';
 import { EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './cliIo';
 import { fixCommand } from './fixCommand';
+import { installGvisorCommand } from './installGvisorCommand';
 import { lintCommand } from './lintCommand';
-import { FIX_USAGE, LINT_USAGE, MAIN_USAGE } from './usage';
+import { nodesCommand } from './nodesCommand';
+import { runtimeClassCommand } from './runtimeClassCommand';
+import { FIX_USAGE, INSTALL_GVISOR_USAGE, LINT_USAGE, MAIN_USAGE, NODES_USAGE, RUNTIMECLASS_USAGE, VERIFY_USAGE } from './usage';
+import { verifyCommand } from './verifyCommand';
 import { TOOL_VERSION } from './version';
 
 /** Commands that reach a cluster or a node are async; the file-only ones stay synchronous. */
@@ -14,6 +18,10 @@ type CommandRun = (args: readonly string[], io: CliIo) => number | Promise<numbe
 const COMMANDS: Record<string, { run: CommandRun; usage: string }> = {
   lint: { run: lintCommand, usage: LINT_USAGE },
   fix: { run: fixCommand, usage: FIX_USAGE },
+  'install-gvisor': { run: installGvisorCommand, usage: INSTALL_GVISOR_USAGE },
+  nodes: { run: nodesCommand, usage: NODES_USAGE },
+  runtimeclass: { run: runtimeClassCommand, usage: RUNTIMECLASS_USAGE },
+  verify: { run: verifyCommand, usage: VERIFY_USAGE },
 };
 
 /** Runs one CLI invocation and returns its exit status. */

@@ -17,7 +17,8 @@ export type SettingKey =
   | 'codeLens.enabled'
   | 'kubeconfig'
   | 'sshConfigFile'
-  | 'nodes';
+  | 'nodes'
+  | 'requestTimeoutSeconds';
 
 export interface ConfigChange {
   /** Whether the change touches `kubeSandbox.<key>` (for `scope`, when given). */
@@ -38,6 +39,14 @@ export const DEFAULT_RUNTIME_CLASS = 'gvisor';
 export const DEFAULT_EXEMPT_NAMESPACES: readonly string[] = ['kube-system'];
 export const DEFAULT_DEBOUNCE_MS = 300;
 const MAX_DEBOUNCE_MS = 5000;
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
+const MAX_REQUEST_TIMEOUT_SECONDS = 300;
+
+/** The cluster chosen for live manifest checks and its RuntimeClasses (name → handler). */
+export interface ManifestCluster {
+  readonly name: string;
+  readonly classes: ReadonlyMap<string, string>;
+}
 
 export class Config implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ConfigChange>();
@@ -47,6 +56,7 @@ export class Config implements vscode.Disposable {
     if (!event.affectsConfiguration(SECTION)) return;
     this.changed.fire({ affects: (key, scope) => event.affectsConfiguration(`${SECTION}.${key}`, scope) });
   });
+  private manifestCluster: ManifestCluster | undefined;
 
   sandboxRuntimeClasses(scope?: vscode.ConfigurationScope): readonly string[] {
     return normaliseSandboxClasses(this.read(scope).get('sandboxRuntimeClasses'));
@@ -84,9 +94,30 @@ export class Config implements vscode.Disposable {
     return normaliseNodes(this.read(scope).get('nodes'));
   }
 
+  /** Deadline of each cluster request, in milliseconds. */
+  requestTimeoutMs(scope?: vscode.ConfigurationScope): number {
+    return normaliseTimeoutSeconds(this.read(scope).get('requestTimeoutSeconds')) * 1000;
+  }
+
   /** What manifest analysis needs, for the document (or folder) in `scope`. */
   analysisOptions(scope?: vscode.ConfigurationScope): AnalysisOptions {
-    return { sandboxClasses: this.sandboxRuntimeClasses(scope), exemptNamespaces: this.exemptNamespaces(scope) };
+    const options = { sandboxClasses: this.sandboxRuntimeClasses(scope), exemptNamespaces: this.exemptNamespaces(scope) };
+    const cluster = this.manifestCluster;
+    return cluster ? { ...options, clusterName: cluster.name, clusterClasses: cluster.classes } : options;
+  }
+
+  /**
+   * Not a setting but an input of every manifest check: the RuntimeClasses of the cluster chosen
+   * for live checks (undefined: none chosen, or its classes are not known). Fires `onDidChange`
+   * as a change of which classes count as sandboxed, so open manifests are checked again.
+   */
+  setManifestCluster(cluster: ManifestCluster | undefined): void {
+    this.manifestCluster = cluster ? { name: cluster.name, classes: new ClassMap(cluster.classes) } : undefined;
+    this.changed.fire({ affects: (key) => key === 'sandboxRuntimeClasses' });
+  }
+
+  get manifestClusterName(): string | undefined {
+    return this.manifestCluster?.name;
   }
 
   /** Classes a user can pick for `runtimeClassName`: the default first, then the configured non-glob ones. */
@@ -138,6 +169,21 @@ export function isDnsSubdomain(name: string): boolean {
 
 export function normaliseBoolean(raw: unknown, fallback: boolean): boolean {
   return typeof raw === 'boolean' ? raw : fallback;
+}
+
+export function normaliseTimeoutSeconds(raw: unknown): number {
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw <= 0) return DEFAULT_REQUEST_TIMEOUT_SECONDS;
+  return Math.min(MAX_REQUEST_TIMEOUT_SECONDS, Math.max(1, raw));
+}
+
+/**
+ * The cluster's classes as a Map that survives JSON.stringify (as sorted pairs): the editor's
+ * analysis cache tells option sets apart by their JSON, and a plain Map would read as `{}`.
+ */
+class ClassMap extends Map<string, string> {
+  toJSON(): [string, string][] {
+    return [...this].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
 }
 
 export function normaliseDebounce(raw: unknown): number {

@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 export interface ContextKeyValues {
   /** The active editor's manifest has at least one workload that is neither sandboxed nor exempt. */
   'kubeSandbox.editorHasUnsandboxedWorkloads': boolean;
+  /** No kubeconfig gives a context (none found, or it defines none): the Clusters view shows its welcome. */
+  'kubeSandbox.noKubeconfig': boolean;
 }
 
 export type ContextKey = keyof ContextKeyValues;

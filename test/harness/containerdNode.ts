@@ -163,7 +163,7 @@ here=$(dirname "$0")
 /bin/sh "$here/start.sh"
 i=0
 while [ $i -lt 150 ]; do
-  ${CTR} --address '${p.socket}' --timeout 1s version >/dev/null 2>&1 && exit 0
+  ${CTR} --address '${p.socket}' --connect-timeout 1s --timeout 1s version >/dev/null 2>&1 && exit 0
   ${ours} || { echo "containerd exited; see ${p.logPath}" >&2; exit 1; }
   sleep 0.1; i=$((i+1))
 done

@@ -21,6 +21,8 @@ export interface KubeCluster {
   readonly server: string;
   /** A server URL on which nothing listens (the `unreachable` context). */
   readonly unreachableServer: string;
+  /** http://127.0.0.1:PORT of etcd (its v3 JSON gateway answers there too). */
+  readonly etcdUrl: string;
   readonly adminToken: string;
   readonly narrowToken: string;
   readonly binaries: KubeBinaries;
@@ -113,7 +115,12 @@ async function grantNarrowUser(cluster: KubeCluster): Promise<void> {
   });
 }
 
-export async function startKubeCluster(): Promise<KubeCluster> {
+export interface KubeClusterOptions {
+  /** Extra kube-apiserver flags, e.g. `--watch-cache=false` to watch etcd directly. */
+  readonly apiServerArgs?: readonly string[];
+}
+
+export async function startKubeCluster(options: KubeClusterOptions = {}): Promise<KubeCluster> {
   const binaries = locateKubeBinaries();
   if (typeof binaries === 'string') throw new KubeTestbedMissingError(binaries);
 
@@ -161,6 +168,7 @@ export async function startKubeCluster(): Promise<KubeCluster> {
     '--endpoint-reconciler-type=none',
     '--kubelet-preferred-address-types=Hostname',
     '--profiling=false', '--v=1',
+    ...(options.apiServerArgs ?? []),
   ];
 
   let apiserver: Daemon | undefined;
@@ -169,7 +177,7 @@ export async function startKubeCluster(): Promise<KubeCluster> {
     return apiserver;
   };
   const cluster: KubeCluster = {
-    dir, kubeconfigPath, server, unreachableServer, adminToken, narrowToken, binaries,
+    dir, kubeconfigPath, server, unreachableServer, etcdUrl, adminToken, narrowToken, binaries,
     admin: (method, urlPath, body, contentType) =>
       kubeRequestOk(server, method, urlPath, body, { token: adminToken, ...(contentType ? { contentType } : {}) }),
     async startApiServer() {

@@ -1,13 +1,17 @@
 // The seam between the extension and a cluster: core and vscode/ receive a KubeApi, and this is
 // its one implementation, over @kubernetes/client-node. Objects come back in their plain JSON
-// shape (core/cluster/kubeObjects). Watches come in a later pass.
+// shape (core/cluster/kubeObjects). Exec and watches live in kubeExec.ts and kubeWatch.ts.
 import { CoreV1Api, NodeV1Api, type KubeConfig, type V1Pod, type V1RuntimeClass } from '@kubernetes/client-node';
 import type { NodeJson, PodJson, RuntimeClassJson } from '../../core/cluster/kubeObjects';
 import { runtimeClassChanges, runtimeClassForUpdate, type RuntimeClassChange } from '../../core/cluster/runtimeClassChanges';
 import { requestOptions, runCall, type CallOptions } from './kubeCall';
 import { KubeError } from './kubeErrors';
+import { execInContainer, type ExecResult } from './kubeExec';
+import { startWatch, type KubeWatch, type ListSnapshot, type WatchListener, type WatchOptions, type WatchTarget } from './kubeWatch';
 
 export type { CallOptions } from './kubeCall';
+export type { ExecResult } from './kubeExec';
+export type { KubeWatch, WatchEvent, WatchEventType, WatchListener, WatchOptions } from './kubeWatch';
 
 export interface ListOptions<T = unknown> extends CallOptions {
   /** Page size for `limit`/`continue` paging (default 500). The deadline applies per page. */
@@ -47,11 +51,20 @@ export interface KubeApi {
   labelNode(name: string, key: string, value: string | null, options?: CallOptions): Promise<NodeJson>;
   /** Creates a pod; with `dryRun` the server admits and validates it without storing it. */
   createPod(namespace: string, pod: PodJson, options?: CallOptions & { readonly dryRun?: boolean }): Promise<PodJson>;
+  readPod(namespace: string, name: string, options?: CallOptions): Promise<PodJson>;
+  readNode(name: string, options?: CallOptions): Promise<NodeJson>;
+  /** Runs `command` (no shell) in a container and collects its output and exit code. */
+  exec(namespace: string, pod: string, container: string, command: readonly string[], options?: CallOptions): Promise<ExecResult>;
+  /** Lists, then keeps the nodes current until the returned watch is disposed. */
+  watchNodes(listener: WatchListener<NodeJson>, options?: WatchOptions): KubeWatch<NodeJson>;
+  /** As watchNodes; all namespaces unless `namespace` is given. */
+  watchPods(listener: WatchListener<PodJson>, options?: WatchOptions & { readonly namespace?: string }): KubeWatch<PodJson>;
+  watchRuntimeClasses(listener: WatchListener<RuntimeClassJson>, options?: WatchOptions): KubeWatch<RuntimeClassJson>;
 }
 
 interface ListPage<T> {
   readonly items: T[];
-  readonly metadata?: { readonly _continue?: string };
+  readonly metadata?: { readonly _continue?: string; readonly resourceVersion?: string };
 }
 
 type PageRequest<T> = (args: { limit: number; _continue?: string }, signal: AbortSignal) => Promise<ListPage<T>>;
@@ -62,7 +75,7 @@ class ClientNodeKubeApi implements KubeApi {
   private readonly core: CoreV1Api;
   private readonly node: NodeV1Api;
 
-  constructor(kc: KubeConfig) {
+  constructor(private readonly kc: KubeConfig) {
     this.server = kc.getCurrentCluster()?.server ?? '';
     this.user = kc.getCurrentUser()?.name ?? '';
     this.core = kc.makeApiClient(CoreV1Api);
@@ -78,44 +91,95 @@ class ClientNodeKubeApi implements KubeApi {
    * about five minutes) restarts the list once from the beginning, as client-go's pager does.
    */
   private async listAll<T>(resource: string, options: ListOptions<T> | undefined, page: PageRequest<T>): Promise<T[]> {
+    return (await this.listSnapshot(resource, options, page)).items;
+  }
+
+  /** All pages, with the resourceVersion of the snapshot they form (a watch starts from it). */
+  private async listSnapshot<T>(resource: string, options: ListOptions<T> | undefined, page: PageRequest<T>): Promise<ListSnapshot<T>> {
     const limit = options?.pageSize ?? 500;
     for (let attempt = 0; ; attempt++) {
       const items: T[] = [];
       let token: string | undefined;
+      let resourceVersion = '';
       try {
         do {
           const args = token === undefined ? { limit } : { limit, _continue: token };
           const result = await runCall(this.ctx('list', resource), options, (signal) => page(args, signal));
-          items.push(...result.items);
+          for (const item of result.items) items.push(item);
           options?.onPage?.(result.items);
+          resourceVersion ||= result.metadata?.resourceVersion ?? '';
           token = result.metadata?._continue || undefined;
         } while (token !== undefined);
-        return items;
+        return { items, resourceVersion };
       } catch (err) {
         if (!(err instanceof KubeError && err.status === 410 && attempt === 0)) throw err;
       }
     }
   }
 
+  private nodePages(options?: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): PageRequest<NodeJson> {
+    return (args, signal) => this.core.listNode({ ...args, ...selectors(options) }, requestOptions(signal));
+  }
+
+  private podPages(options?: Pick<PodListOptions, 'labelSelector' | 'fieldSelector' | 'namespace'>): PageRequest<PodJson> {
+    const namespace = options?.namespace;
+    return (args, signal) =>
+      namespace === undefined
+        ? this.core.listPodForAllNamespaces({ ...args, ...selectors(options) }, requestOptions(signal))
+        : this.core.listNamespacedPod({ namespace, ...args, ...selectors(options) }, requestOptions(signal));
+  }
+
+  private runtimeClassPages(options?: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): PageRequest<RuntimeClassJson> {
+    return (args, signal) => this.node.listRuntimeClass({ ...args, ...selectors(options) }, requestOptions(signal));
+  }
+
   listNodes(options?: ListOptions<NodeJson>): Promise<NodeJson[]> {
-    return this.listAll<NodeJson>('nodes', options, (args, signal) =>
-      this.core.listNode({ ...args, ...selectors(options) }, requestOptions(signal)),
-    );
+    return this.listAll('nodes', options, this.nodePages(options));
   }
 
   listPods(options?: PodListOptions): Promise<PodJson[]> {
-    const namespace = options?.namespace;
-    return this.listAll<PodJson>('pods', options, (args, signal) =>
-      namespace === undefined
-        ? this.core.listPodForAllNamespaces({ ...args, ...selectors(options) }, requestOptions(signal))
-        : this.core.listNamespacedPod({ namespace, ...args, ...selectors(options) }, requestOptions(signal)),
-    );
+    return this.listAll('pods', options, this.podPages(options));
   }
 
   listRuntimeClasses(options?: ListOptions<RuntimeClassJson>): Promise<RuntimeClassJson[]> {
-    return this.listAll<RuntimeClassJson>('runtimeclasses.node.k8s.io', options, (args, signal) =>
-      this.node.listRuntimeClass({ ...args, ...selectors(options) }, requestOptions(signal)),
-    );
+    return this.listAll('runtimeclasses.node.k8s.io', options, this.runtimeClassPages(options));
+  }
+
+  readPod(namespace: string, name: string, options?: CallOptions): Promise<PodJson> {
+    return runCall(this.ctx('get', 'pods', name), options, (signal) => this.core.readNamespacedPod({ namespace, name }, requestOptions(signal)));
+  }
+
+  readNode(name: string, options?: CallOptions): Promise<NodeJson> {
+    return runCall(this.ctx('get', 'nodes', name), options, (signal) => this.core.readNode({ name }, requestOptions(signal)));
+  }
+
+  exec(namespace: string, pod: string, container: string, command: readonly string[], options?: CallOptions): Promise<ExecResult> {
+    return execInContainer(this.kc, { server: this.server, user: this.user, namespace, pod, container }, command, options);
+  }
+
+  private watch<T extends NodeJson | PodJson | RuntimeClassJson>(
+    resource: string,
+    path: string,
+    pages: PageRequest<T>,
+    listener: WatchListener<T>,
+    options: WatchOptions | undefined,
+  ): KubeWatch<T> {
+    const target: WatchTarget<T> = { resource, path, list: (o) => this.listSnapshot(resource, o, pages) };
+    return startWatch(this.kc, { server: this.server, user: this.user }, target, listener, options);
+  }
+
+  watchNodes(listener: WatchListener<NodeJson>, options?: WatchOptions): KubeWatch<NodeJson> {
+    return this.watch('nodes', '/api/v1/nodes', this.nodePages(options), listener, options);
+  }
+
+  watchPods(listener: WatchListener<PodJson>, options?: WatchOptions & { readonly namespace?: string }): KubeWatch<PodJson> {
+    const ns = options?.namespace;
+    const path = ns === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`;
+    return this.watch('pods', path, this.podPages(options), listener, options);
+  }
+
+  watchRuntimeClasses(listener: WatchListener<RuntimeClassJson>, options?: WatchOptions): KubeWatch<RuntimeClassJson> {
+    return this.watch('runtimeclasses.node.k8s.io', '/apis/node.k8s.io/v1/runtimeclasses', this.runtimeClassPages(options), listener, options);
   }
 
   async createOrUpdateRuntimeClass(desired: RuntimeClassJson, options?: CallOptions): Promise<RuntimeClassResult> {

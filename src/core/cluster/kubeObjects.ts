@@ -40,13 +40,24 @@ export interface NodeJson {
   };
 }
 
+export interface ContainerStatus {
+  readonly name?: string;
+  readonly ready?: boolean;
+  readonly state?: {
+    readonly running?: object;
+    readonly waiting?: { readonly reason?: string; readonly message?: string };
+    readonly terminated?: { readonly reason?: string; readonly exitCode?: number };
+  };
+}
+
 export interface PodJson {
   readonly metadata?: ObjectMeta;
   readonly spec?: {
     readonly nodeName?: string;
     readonly runtimeClassName?: string;
+    readonly containers?: readonly { readonly name?: string; readonly image?: string }[];
   };
-  readonly status?: { readonly phase?: string };
+  readonly status?: { readonly phase?: string; readonly containerStatuses?: readonly ContainerStatus[] };
 }
 
 export interface RuntimeClassJson {

@@ -53,7 +53,7 @@ export class ManifestAnalyzer {
 
   analyze(text: string, options: AnalysisOptions): ManifestAnalysis {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const optionsKey = JSON.stringify([options.sandboxClasses, options.exemptNamespaces]);
+    const optionsKey = analysisOptionsKey(options);
     if (optionsKey !== this.optionsKey) {
       this.chunks = [];
       this.text = '';
@@ -121,6 +121,15 @@ export class ManifestAnalyzer {
     for (let i = suffix; i < old.length; i++) chunks.push({ offset: old[i]!.offset + delta, text: old[i]!.text, entry: old[i]!.entry });
     return chunks;
   }
+}
+
+/**
+ * Equal for options that give equal results. A Map does not survive JSON.stringify (it becomes
+ * `{}`), so the cluster's classes are written out as sorted pairs.
+ */
+export function analysisOptionsKey(options: AnalysisOptions): string {
+  const classes = options.clusterClasses ? [...options.clusterClasses].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : null;
+  return JSON.stringify([options.sandboxClasses, options.exemptNamespaces, options.clusterName ?? null, classes]);
 }
 
 // Compared a block at a time: string equality on slices is a native memory compare, which is

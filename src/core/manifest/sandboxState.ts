@@ -1,4 +1,5 @@
 // Decides whether a workload runs sandboxed, is exempt, or runs on the node's kernel.
+import { isSandboxHandler } from '../cluster/kubeObjects';
 import { EXEMPTION_ANNOTATION, type AnalysisOptions, type SandboxState } from './types';
 import { isSandboxClass } from './sandboxClasses';
 import type { DocWorkload } from './workloads';
@@ -6,7 +7,7 @@ import { get, scalarString } from './yamlNodes';
 
 export function sandboxStateOf(workload: DocWorkload, options: AnalysisOptions): SandboxState {
   const runtimeClass = scalarString(workload.runtimeClass?.value);
-  if (runtimeClass !== undefined && runtimeClass !== '' && isSandboxClass(runtimeClass, options.sandboxClasses)) {
+  if (runtimeClass !== undefined && runtimeClass !== '' && sandboxes(runtimeClass, options)) {
     return { kind: 'sandboxed', runtimeClass };
   }
   const reason = exemptionReason(workload);
@@ -15,6 +16,16 @@ export function sandboxStateOf(workload: DocWorkload, options: AnalysisOptions):
     return { kind: 'exempt', reason: `namespace ${workload.namespace} is exempt`, by: 'namespace', ...(runtimeClass ? { runtimeClass } : {}) };
   }
   return runtimeClass ? { kind: 'unsandboxed', runtimeClass } : { kind: 'unsandboxed' };
+}
+
+/**
+ * A live cluster knows what its classes run: its handler decides (a class named "gvisor" with
+ * handler runc sandboxes nothing). A class the cluster lacks is unknown-runtime-class's finding;
+ * judging it by name here keeps it from also being reported as unsandboxed.
+ */
+function sandboxes(runtimeClass: string, options: AnalysisOptions): boolean {
+  const handler = options.clusterClasses?.get(runtimeClass);
+  return handler !== undefined ? isSandboxHandler(handler) : isSandboxClass(runtimeClass, options.sandboxClasses);
 }
 
 /** The exemption's reason from the workload's or its pod template's annotations; empty reasons do not count. */

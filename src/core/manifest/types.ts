@@ -8,7 +8,8 @@ export type RuleCode =
   | 'unsandboxed-workload'
   | 'sandbox-host-namespace'
   | 'sandbox-privileged'
-  | 'sandbox-host-path';
+  | 'sandbox-host-path'
+  | 'unknown-runtime-class';
 
 export interface TextRange {
   readonly start: number;
@@ -25,6 +26,14 @@ export interface AnalysisOptions {
   readonly sandboxClasses: readonly string[];
   /** Workloads in these namespaces are not asked to be sandboxed. */
   readonly exemptNamespaces: readonly string[];
+  /**
+   * The RuntimeClasses of the cluster chosen for live checks, name → handler. When set, a
+   * `runtimeClassName` the cluster lacks is an error (its API server refuses such pods), and a
+   * class whose handler is runsc or kata* counts as sandboxed whatever its name.
+   */
+  readonly clusterClasses?: ReadonlyMap<string, string>;
+  /** That cluster's name (its kubeconfig context), for messages. */
+  readonly clusterName?: string;
 }
 
 export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {

@@ -6,7 +6,17 @@ export type CommandName =
   | 'addRuntimeClass'
   | 'exemptWorkload'
   | 'showWorkloadSandbox'
-  | 'showOutput';
+  | 'showOutput'
+  // Clusters view
+  | 'refresh'
+  | 'retry'
+  | 'createRuntimeClass'
+  | 'verifySandbox'
+  | 'copyName'
+  | 'useForManifestChecks'
+  | 'stopManifestChecks'
+  | 'selectKubeconfig'
+  | 'installGvisorOnNode';
 
 export const COMMAND_PREFIX = 'kubeSandbox.';
 

@@ -1,18 +1,29 @@
 import * as vscode from 'vscode';
+import type { ClusterServices } from '../cluster/clusterServices';
 import type { Ctx } from '../context';
 import type { ManifestAnalysisCache } from '../manifests/manifestAnalysisCache';
 import { errorMessage, type Output } from '../output';
 import { addRuntimeClass } from './addRuntimeClass';
+import { copyName } from './copyName';
+import { createRuntimeClass } from './createRuntimeClass';
 import { exemptWorkload } from './exemptWorkload';
 import { commandId, type CommandName } from './ids';
+import { installGvisorOnNode } from './installGvisorOnNode';
+import { refresh } from './refresh';
+import { retry } from './retry';
 import { sandboxAllWorkloadsInFile } from './sandboxAllWorkloadsInFile';
+import { selectKubeconfig } from './selectKubeconfig';
 import { showOutput } from './showOutput';
 import { showWorkloadSandbox } from './showWorkloadSandbox';
+import { stopManifestChecks } from './stopManifestChecks';
+import { useForManifestChecks } from './useForManifestChecks';
+import { verifySandbox } from './verifySandbox';
 
 /** What command factories may use; each takes only what it needs. */
 export interface CommandDeps {
   readonly ctx: Ctx;
   readonly manifests: ManifestAnalysisCache;
+  readonly clusters: ClusterServices;
 }
 
 // `never[]` accepts handlers with any parameter list: VS Code passes whatever the caller gave.
@@ -25,6 +36,15 @@ const COMMANDS: Record<CommandName, CommandFactory> = {
   exemptWorkload,
   showWorkloadSandbox,
   showOutput,
+  refresh,
+  retry,
+  createRuntimeClass,
+  verifySandbox,
+  copyName,
+  useForManifestChecks,
+  stopManifestChecks,
+  selectKubeconfig,
+  installGvisorOnNode,
 };
 
 export function registerCommands(deps: CommandDeps): void {

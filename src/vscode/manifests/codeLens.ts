@@ -27,7 +27,8 @@ export class WorkloadCodeLensProvider implements vscode.CodeLensProvider, vscode
       if (this.provided.get(document.uri.toString()) !== document.version) this.changed.fire();
     }, null, this.subscriptions);
     config.onDidChange((change) => {
-      if (change.affects('codeLens.enabled') || change.affects('defaultRuntimeClass')) this.changed.fire();
+      // The sandbox classes (and a cluster's classes, which arrive as that setting changes) decide each lens's text.
+      if (change.affects('codeLens.enabled') || change.affects('defaultRuntimeClass') || change.affects('sandboxRuntimeClasses')) this.changed.fire();
     }, null, this.subscriptions);
     vscode.workspace.onDidCloseTextDocument((document) => this.provided.delete(document.uri.toString()), null, this.subscriptions);
   }

@@ -6,6 +6,8 @@ import type { Rule } from './rule';
 
 export const unsandboxedWorkload: Rule = ({ workload, sandbox, options }) => {
   if (sandbox.kind !== 'unsandboxed') return [];
+  // A class the live cluster lacks is unknown-runtime-class's error already: the pods would not start at all.
+  if (sandbox.runtimeClass !== undefined && options.clusterClasses !== undefined && !options.clusterClasses.has(sandbox.runtimeClass)) return [];
   const what = describeWorkload(workload);
   const classes = options.sandboxClasses.join(', ');
   const todo = `Set runtimeClassName to a sandbox class (${classes}), or exempt it with the annotation ${EXEMPTION_ANNOTATION}: "<why>".`;

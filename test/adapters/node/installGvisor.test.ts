@@ -1,0 +1,149 @@
+// installGvisor against a real node: sshd on loopback, a private containerd whose config has
+// SystemdCgroup, a sandbox image and registry mirrors, and Debian's runsc (the `distro`
+// method). Debian's package has no containerd-shim-runsc-v1, so no gVisor *pod* can run here;
+// the verification runs a real gVisor sandbox with `runsc do` instead.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { SshRemoteHost } from '../../../src/adapters/ssh';
+import { installGvisor, type InstallProgress } from '../../../src/core/node/installer';
+import type { InstallPlan } from '../../../src/core/node/installPlan';
+import { testbedSkip } from '../../harness/sshNode';
+import { bedMissing, bedOptions, nodeFiles, startContainerdNode, startInstallBed, tomlLeaves, type ContainerdNode, type InstallBed } from './installBed';
+
+describe('installGvisor on a real node (sshd, containerd, Debian\'s runsc)', { skip: testbedSkip(bedMissing()) }, () => {
+  let bed: InstallBed;
+  let host: SshRemoteHost;
+  let cd: ContainerdNode;
+  let original: string;
+
+  before(async () => {
+    bed = await startInstallBed();
+    [host, cd] = await Promise.all([bed.connect(bed.ssh.root), startContainerdNode()]);
+    original = readFileSync(cd.configPath, 'utf8');
+  });
+  after(async () => {
+    await cd?.stop();
+    await bed?.stop();
+  });
+
+  it('shows the plan first, with the missing shim, and changes nothing on a dry run', async () => {
+    const before = nodeFiles(cd);
+    const pid = cd.pid();
+    let plan: InstallPlan | undefined;
+    const r = await installGvisor({ shell: host, onPlan: (p) => { plan = p; } }, { ...bedOptions(cd), dryRun: true });
+    assert.equal(r.outcome, 'dry-run', r.error);
+    assert.ok(plan?.warnings.some((w) => w.includes('containerd-shim-runsc-v1 will be missing')));
+    assert.deepEqual(plan?.writes.map((w) => w.role), ['runsc-config', 'containerd-config']);
+    assert.deepEqual(nodeFiles(cd), before);
+    assert.equal(cd.pid(), pid);
+  });
+
+  it('installs: config edited in place and checked, containerd restarted and healthy, gVisor proven', async () => {
+    const pid = cd.pid();
+    const events: InstallProgress[] = [];
+    let planSeenAt = -1;
+    const r = await installGvisor({
+      shell: host, onProgress: (p) => events.push(p), onPlan: () => { planSeenAt = events.length; },
+    }, bedOptions(cd));
+    assert.equal(r.outcome, 'installed', `${r.error ?? ''} ${r.messages.join(' ')}`);
+    assert.ok(planSeenAt >= 0 && !events.slice(0, planSeenAt).some((e) => e.step === 'configure'), 'the plan came before any change');
+    assert.deepEqual(r.changed, [`${cd.dir}/runsc.toml`, cd.configPath]);
+    assert.equal(r.restarted, true);
+    assert.notEqual(cd.pid(), pid, 'containerd was restarted');
+    assert.equal(await cd.isHealthy(), true);
+    // Real gVisor evidence: runsc ran a sandbox whose kernel is not the node's.
+    const e = r.evidence;
+    assert.ok(e && e.startingGvisor, 'dmesg inside the sandbox says "Starting gVisor"');
+    assert.ok(e.dmesg.some((l) => l.includes('Starting gVisor')));
+    assert.notEqual(e.guestKernel, e.nodeKernel);
+    assert.equal(e.nodeKernel, spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim());
+    assert.equal(e.dumpRuntimeType, 'io.containerd.runsc.v1');
+    assert.equal(r.platform, 'ptrace', 'Debian\'s runsc predates systrap: the probe fell back');
+
+    const edited = readFileSync(cd.configPath, 'utf8');
+    const before = tomlLeaves(original);
+    const now = tomlLeaves(edited);
+    for (const [key, value] of before) assert.equal(now.get(key), value, `pre-existing ${key} is kept`);
+    assert.equal(readFileSync(`${cd.configPath}.kube-sandbox.bak`, 'utf8'), original, 'the backup is the original');
+    // What the restarted containerd loads from its config, as containerd itself says.
+    const dump = spawnSync('containerd', ['--config', cd.configPath, 'config', 'dump'], { encoding: 'utf8' });
+    assert.equal(dump.status, 0, dump.stderr);
+    const effective = tomlLeaves(dump.stdout);
+    const runsc = 'plugins.io.containerd.grpc.v1.cri.containerd.runtimes.runsc';
+    assert.equal(effective.get(`${runsc}.runtime_type`), '"io.containerd.runsc.v1"');
+    assert.equal(effective.get(`${runsc}.options.ConfigPath`), JSON.stringify(`${cd.dir}/runsc.toml`));
+    assert.match(dump.stdout, /SystemdCgroup = true/);
+    assert.match(dump.stdout, /sandbox_image = "registry\.k8s\.io\/pause:3\.9"/);
+    assert.match(dump.stdout, /endpoint = \["https:\/\/mirror\.gcr\.io", "https:\/\/registry-1\.docker\.io"\]/);
+    assert.match(readFileSync(`${cd.dir}/runsc.toml`, 'utf8'), /binary_name = "\/usr\/bin\/runsc"\n\n\[runsc_config\]\n {2}platform = "ptrace"/);
+  });
+
+  it('a second run changes no byte and restarts nothing', async () => {
+    const before = nodeFiles(cd);
+    const pid = cd.pid();
+    const r = await installGvisor({ shell: host }, bedOptions(cd));
+    assert.equal(r.outcome, 'already-installed', r.error);
+    assert.deepEqual(r.changed, []);
+    assert.equal(r.restarted, false);
+    assert.deepEqual(nodeFiles(cd), before);
+    assert.equal(cd.pid(), pid, 'the same containerd process');
+    assert.ok(r.evidence?.startingGvisor, 'and still verifies');
+  });
+
+  it('rolls back a config that containerd cannot start with, and containerd is healthy again', async () => {
+    const fresh = await startContainerdNode();
+    try {
+      const first = readFileSync(fresh.configPath, 'utf8');
+      const events: string[] = [];
+      const r = await installGvisor({ shell: host, onProgress: (p) => events.push(`${p.step} ${p.kind}`) }, bedOptions(fresh, {
+        // containerd's `config dump` accepts this; the daemon exits at start (mkdir under /proc).
+        testing: { transformContainerdConfig: (t) => t.replace(/^root = .*$/m, 'root = "/proc/ksb-impossible/root"') },
+      }));
+      assert.equal(r.outcome, 'rolled-back', r.error);
+      assert.match(r.error ?? '', /containerd did not come back healthy after the restart: the restart command exited with 1/);
+      assert.ok(r.messages.some((m) => m.startsWith(`Rolled back: ${fresh.dir}/runsc.toml, ${fresh.configPath} are back as before this run`)), r.messages.join('\n'));
+      assert.ok(r.messages.includes('containerd was restarted with the old config and is healthy again.'), r.messages.join('\n'));
+      assert.ok(events.includes('rollback start') && events.includes('rollback done'));
+      assert.equal(readFileSync(fresh.configPath, 'utf8'), first, 'the config is byte for byte the original');
+      assert.equal(await fresh.isHealthy(), true);
+      const files = nodeFiles(fresh);
+      assert.equal(files.runscToml, undefined, 'runsc.toml, created by this run, is gone');
+      assert.doesNotMatch(files.state ?? '', /config=/, 'the record holds no config change');
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('cancelled mid-way, puts the config back as it was', async () => {
+    const fresh = await startContainerdNode();
+    try {
+      const first = readFileSync(fresh.configPath, 'utf8');
+      const ctl = new AbortController();
+      const r = await installGvisor({
+        shell: host, signal: ctl.signal, onProgress: (p) => { if (p.step === 'verify' && p.kind === 'start') setTimeout(() => ctl.abort(), 100); },
+      }, bedOptions(fresh));
+      assert.equal(r.outcome, 'rolled-back', r.error);
+      assert.match(r.error ?? '', /Cancelled/);
+      assert.equal(readFileSync(fresh.configPath, 'utf8'), first);
+      assert.equal(await fresh.isHealthy(), true);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('stops before changing anything when the plan cannot run', async () => {
+    const fresh = await startContainerdNode();
+    try {
+      const before = nodeFiles(fresh);
+      // No systemd or OpenRC here, and no restart command: containerd could not be restarted.
+      const r = await installGvisor({ shell: host }, { ...bedOptions(fresh), restartCommand: undefined });
+      assert.equal(r.outcome, 'blocked');
+      assert.match(r.error ?? '', /neither systemd nor OpenRC, so Kube Sandbox cannot restart containerd by itself .* \(--restart-command\)/);
+      assert.deepEqual(nodeFiles(fresh), before);
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
