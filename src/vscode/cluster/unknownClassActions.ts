@@ -4,7 +4,7 @@ import { runtimeClassEdit } from '../../core/manifest';
 import { isSandboxId } from '../../core/runtime/sandboxCatalog';
 import { commandId } from '../commands/ids';
 import type { Config } from '../config';
-import { DIAGNOSTIC_SOURCE } from '../manifests/diagnostics';
+import { ruleCodeOf } from '../manifests/diagnostics';
 import { workloadAt, type ManifestAnalysisCache } from '../manifests/manifestAnalysisCache';
 import { toWorkspaceEdit } from '../manifests/textEdits';
 import type { ManifestClusterSource } from './manifestCluster';
@@ -35,7 +35,7 @@ export class UnknownClassActionProvider implements vscode.CodeActionProvider {
   ) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const diagnostics = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && codeOf(d) === UNKNOWN_CLASS_CODE);
+    const diagnostics = context.diagnostics.filter((d) => ruleCodeOf(d) === UNKNOWN_CLASS_CODE);
     const cluster = this.checks.contextName;
     const classes = this.checks.classes;
     if (diagnostics.length === 0 || cluster === undefined || classes === undefined) return [];
@@ -66,8 +66,4 @@ export class UnknownClassActionProvider implements vscode.CodeActionProvider {
     }
     return actions;
   }
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
-  return typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
 }

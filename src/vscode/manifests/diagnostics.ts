@@ -11,7 +11,7 @@ export const DIAGNOSTIC_SOURCE = 'kube-sandbox';
 /** Reported when a YAML document cannot be parsed: the user should know it went unchecked. */
 export const SYNTAX_CODE = 'yaml-syntax';
 
-const RULE_CODES: readonly RuleCode[] = ['unsandboxed-workload', 'sandbox-host-namespace', 'sandbox-privileged', 'sandbox-host-path'];
+const RULE_CODES: readonly RuleCode[] = ['unsandboxed-workload', 'sandbox-host-namespace', 'sandbox-privileged', 'sandbox-host-path', 'unknown-runtime-class'];
 
 export function isRuleCode(value: unknown): value is RuleCode {
   return typeof value === 'string' && (RULE_CODES as readonly string[]).includes(value);
