@@ -1,16 +1,14 @@
 // `kube-sandbox install-gvisor`: installs gVisor on one node over SSH (core/node/installer),
 // or uninstalls it (--uninstall). Never prompts: an unknown host key is refused with its
 // fingerprint and how to trust it, and a sudo password comes from KUBE_SANDBOX_SUDO_PASSWORD.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { localUploads } from '../adapters/files/localBinaries';
 import { createKubeApi } from '../adapters/kube/kubeApi';
 import { kubeConfigFor, loadKubeconfig } from '../adapters/kube/kubeconfig';
 import { SshConnectError, SshRemoteHost, type UnknownHostKey } from '../adapters/ssh';
-import { elfArch } from '../core/node/gvisorRelease';
 import { installGvisor, type InstallDeps, type InstallProgress, type InstallRequest } from '../core/node/installer';
-import { INSTALL_METHODS, type InstallMethod, type LocalBinary, type UploadSet } from '../core/node/installOptions';
+import { INSTALL_METHODS, type InstallMethod } from '../core/node/installOptions';
 import { renderInstallPlan, renderInstallReport, renderPlanDiffs, renderUninstallDiffs, renderUninstallPlan, renderUninstallReport } from '../core/node/installText';
 import { uninstallGvisor } from '../core/node/uninstaller';
 import { parseCommandArgs, UsageError } from './cliArgs';
@@ -66,7 +64,8 @@ export async function installGvisorCommand(args: readonly string[], io: CliIo): 
     ...(v['dry-run'] === true ? { dryRun: true } : {}),
   };
   if (method === 'upload' && v.uninstall !== true) {
-    const upload = await localUploads(local(v['runsc-binary']) as string, local(v['shim-binary']));
+    const upload = await localUploads(local(v['runsc-binary']) as string, local(v['shim-binary']), (which, path) =>
+      new UsageError(`${which === 'runsc' ? '--runsc-binary' : '--shim-binary'} ${path} does not exist or is not a file.`));
     Object.assign(request, { upload });
   }
 
@@ -154,34 +153,4 @@ async function clusterFor(kubeconfig: string | undefined, context: string | unde
   return createKubeApi(kubeConfigFor(loaded, name));
 }
 
-async function localBinary(path: string, what: string): Promise<LocalBinary> {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`${what} ${path} does not exist or is not a file.`);
-  const head = Buffer.alloc(64);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, 64, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return { path, sha256: await sha256File(path), arch: elfArch(head) };
-}
-
-async function localUploads(runsc: string, shim: string | undefined): Promise<UploadSet> {
-  const upload: { -readonly [K in keyof UploadSet]: UploadSet[K] } = { runsc: await localBinary(runsc, '--runsc-binary') };
-  if (shim) upload.shim = await localBinary(shim, '--shim-binary');
-  // Newer releases need their gvisor-bin/ folder next to runsc: bring it along when it is there.
-  const sidecar = join(dirname(runsc), 'gvisor-bin');
-  if (existsSync(sidecar) && statSync(sidecar).isDirectory()) {
-    const files = readdirSync(sidecar, { withFileTypes: true }).filter((e) => e.isFile());
-    upload.gvisorBin = await Promise.all(files.map(async (e) => ({ name: e.name, path: join(sidecar, e.name), sha256: await sha256File(join(sidecar, e.name)) })));
-  }
-  return upload;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((res, rej) => {
-    const h = createHash('sha256');
-    createReadStream(path).on('data', (d) => h.update(d)).on('error', rej).on('end', () => res(h.digest('hex')));
-  });
-}
 

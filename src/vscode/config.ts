@@ -18,6 +18,15 @@ export type SettingKey =
   | 'kubeconfig'
   | 'sshConfigFile'
   | 'nodes'
+  | 'knownHostsFile'
+  | 'install.method'
+  | 'install.version'
+  | 'install.platform'
+  | 'install.concurrency'
+  | 'install.containerdConfig'
+  | 'install.restartCommand'
+  | 'install.runscBinary'
+  | 'install.shimBinary'
   | 'requestTimeoutSeconds';
 
 export interface ConfigChange {
@@ -32,6 +41,25 @@ export interface NodeSshSettings {
   readonly user?: string;
   readonly identityFile?: string;
   readonly jumpHost?: string;
+  /** Node-specific install paths and restart command (override `kubeSandbox.install.*`). */
+  readonly containerdConfig?: string;
+  readonly restartCommand?: string;
+  readonly binDir?: string;
+  readonly stateDir?: string;
+}
+
+/** `kubeSandbox.install.*`: how Install gVisor on Node… installs. */
+export interface InstallSettings {
+  readonly method: 'release' | 'apt' | 'distro' | 'upload';
+  /** Empty: the method's default (the latest release). */
+  readonly version?: string;
+  readonly platform: 'systrap' | 'kvm';
+  readonly concurrency: number;
+  readonly containerdConfig?: string;
+  /** Run by the node's shell as root (`sh -c`); empty: systemd or OpenRC. */
+  readonly restartCommand?: string;
+  readonly runscBinary?: string;
+  readonly shimBinary?: string;
 }
 
 export const DEFAULT_SANDBOX_CLASSES: readonly string[] = ['gvisor', 'kata', 'kata-*'];
@@ -40,6 +68,8 @@ export const DEFAULT_EXEMPT_NAMESPACES: readonly string[] = ['kube-system'];
 export const DEFAULT_DEBOUNCE_MS = 300;
 const MAX_DEBOUNCE_MS = 5000;
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
+export const DEFAULT_INSTALL_CONCURRENCY = 4;
+const MAX_INSTALL_CONCURRENCY = 32;
 const MAX_REQUEST_TIMEOUT_SECONDS = 300;
 
 /** The cluster chosen for live manifest checks and its RuntimeClasses (name → handler). */
@@ -92,6 +122,20 @@ export class Config implements vscode.Disposable {
 
   nodes(scope?: vscode.ConfigurationScope): ReadonlyMap<string, NodeSshSettings> {
     return normaliseNodes(this.read(scope).get('nodes'));
+  }
+
+  /** known_hosts file for node connections; undefined: the SSH config's, else ~/.ssh/known_hosts. */
+  knownHostsFile(scope?: vscode.ConfigurationScope): string | undefined {
+    return normalisePath(this.read(scope).get('knownHostsFile'));
+  }
+
+  install(scope?: vscode.ConfigurationScope): InstallSettings {
+    const c = this.read(scope);
+    return normaliseInstall({
+      method: c.get('install.method'), version: c.get('install.version'), platform: c.get('install.platform'),
+      concurrency: c.get('install.concurrency'), containerdConfig: c.get('install.containerdConfig'),
+      restartCommand: c.get('install.restartCommand'), runscBinary: c.get('install.runscBinary'), shimBinary: c.get('install.shimBinary'),
+    });
   }
 
   /** Deadline of each cluster request, in milliseconds. */
@@ -209,6 +253,10 @@ export function normaliseNodes(raw: unknown): ReadonlyMap<string, NodeSshSetting
       user: normalisePath(entry['user']),
       identityFile: normalisePath(entry['identityFile']),
       jumpHost: normalisePath(entry['jumpHost']),
+      containerdConfig: normalisePath(entry['containerdConfig']),
+      restartCommand: normalisePath(entry['restartCommand']),
+      binDir: normalisePath(entry['binDir']),
+      stateDir: normalisePath(entry['stateDir']),
     });
   }
   return nodes;
@@ -221,4 +269,21 @@ export function classChoices(sandboxClasses: readonly string[], defaultClass: st
     if (!name.includes('*') && isDnsSubdomain(name) && !choices.includes(name)) choices.push(name);
   }
   return choices;
+}
+
+/** Unknown values fall back to the defaults: release, systrap, 4 at a time. */
+export function normaliseInstall(raw: Record<keyof InstallSettings, unknown>): InstallSettings {
+  const methods = ['release', 'apt', 'distro', 'upload'] as const;
+  const method = methods.find((m) => m === raw.method) ?? 'release';
+  const platform = raw.platform === 'kvm' ? 'kvm' : 'systrap';
+  const n = raw.concurrency;
+  const concurrency = typeof n === 'number' && Number.isFinite(n) ? Math.min(MAX_INSTALL_CONCURRENCY, Math.max(1, Math.round(n))) : DEFAULT_INSTALL_CONCURRENCY;
+  const optional = (key: 'version' | 'containerdConfig' | 'restartCommand' | 'runscBinary' | 'shimBinary'): Partial<InstallSettings> => {
+    const v = normalisePath(raw[key]);
+    return v === undefined ? {} : { [key]: v };
+  };
+  return {
+    method, platform, concurrency,
+    ...optional('version'), ...optional('containerdConfig'), ...optional('restartCommand'), ...optional('runscBinary'), ...optional('shimBinary'),
+  };
 }

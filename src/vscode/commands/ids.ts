@@ -16,7 +16,8 @@ export type CommandName =
   | 'useForManifestChecks'
   | 'stopManifestChecks'
   | 'selectKubeconfig'
-  | 'installGvisorOnNode';
+  | 'installGvisorOnNode'
+  | 'uninstallGvisorFromNode';
 
 export const COMMAND_PREFIX = 'kubeSandbox.';
 

@@ -17,6 +17,7 @@ import { showOutput } from './showOutput';
 import { showWorkloadSandbox } from './showWorkloadSandbox';
 import { stopManifestChecks } from './stopManifestChecks';
 import { useForManifestChecks } from './useForManifestChecks';
+import { uninstallGvisorFromNode } from './uninstallGvisorFromNode';
 import { verifySandbox } from './verifySandbox';
 
 /** What command factories may use; each takes only what it needs. */
@@ -45,6 +46,7 @@ const COMMANDS: Record<CommandName, CommandFactory> = {
   stopManifestChecks,
   selectKubeconfig,
   installGvisorOnNode,
+  uninstallGvisorFromNode,
 };
 
 export function registerCommands(deps: CommandDeps): void {

@@ -1,22 +1,13 @@
-import * as vscode from 'vscode';
-import { isClusterTreeNode } from '../tree/clusterTreeNodes';
+import { nodeCommand } from '../node/nodeCommandEntry';
+import type { NodeCommandResult } from '../node/nodeCommand';
+import { INSTALL } from '../node/nodeOperations';
 import type { CommandDeps } from './index';
 
 /**
- * Install gVisor on Node… (placeholder until the node installer lands): says what the command
- * will do for this node, so the menu entry is honest about it. Returns the text shown.
+ * Install gVisor on Node…: on the tree's node (or its multi-selection), on `NodeCommandArgs`
+ * (src/vscode/node/nodeTargets.ts), or from the palette on picked nodes or a typed SSH host.
+ * Shows the plan, asks, installs with progress, and resolves to what happened on each node.
  */
-export function installGvisorOnNode({ ctx }: CommandDeps) {
-  return (node?: unknown): string => {
-    const name = isClusterTreeNode(node) && node.kind === 'node' ? `node "${node.name}"` : 'a node';
-    const plan =
-      `Installing gVisor on ${name} is not available in this version yet. When it is, it will: ` +
-      'connect to the node over SSH (kubeSandbox.nodes or ~/.ssh/config), detect its architecture, init system and ' +
-      'container runtime; install runsc and its containerd shim; add the runsc runtime to containerd\'s or CRI-O\'s ' +
-      'config without changing anything else; restart the runtime and roll back if it is not healthy; start a test ' +
-      'sandbox; and label the node kube-sandbox.dev/gvisor. Every step is shown before it runs.';
-    ctx.output.info(plan);
-    void vscode.window.showInformationMessage(plan);
-    return plan;
-  };
+export function installGvisorOnNode(deps: CommandDeps) {
+  return (arg?: unknown, selection?: unknown): Promise<NodeCommandResult | undefined> => nodeCommand(deps, INSTALL, arg, selection);
 }

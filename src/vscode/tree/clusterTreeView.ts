@@ -22,7 +22,12 @@ export class ClusterTreeView implements vscode.Disposable {
   constructor(sessions: ClusterSessions, contextKeys: ContextKeys, private readonly checks: ManifestClusterSource) {
     this.model = new ClusterTreeModel(sessions, contextKeys);
     this.provider = new ClusterTreeProvider(this.model, () => ({ checksCluster: checks.contextName }));
-    this.view = vscode.window.createTreeView(CLUSTERS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(CLUSTERS_VIEW_ID, {
+      treeDataProvider: this.provider,
+      showCollapseAll: true,
+      // Install and Uninstall gVisor take a multi-selection of nodes (clicked, selected[]).
+      canSelectMany: true,
+    });
     this.view.onDidCollapseElement((event) => this.model.collapsed(event.element), null, this.subscriptions);
     this.view.onDidExpandElement((event) => this.model.expanded(event.element), null, this.subscriptions);
     checks.onDidChange(({ previous, current }) => {
