@@ -4,8 +4,9 @@
 import { CoreV1Api, NodeV1Api, type KubeConfig, type V1Pod, type V1RuntimeClass } from '@kubernetes/client-node';
 import type { NodeJson, PodJson, RuntimeClassJson } from '../../core/cluster/kubeObjects';
 import { runtimeClassChanges, runtimeClassForUpdate, type RuntimeClassChange } from '../../core/cluster/runtimeClassChanges';
-import { requestOptions, runCall, type CallOptions } from './kubeCall';
+import { requestOptions, runCall, type CallAuth, type CallOptions } from './kubeCall';
 import { KubeError } from './kubeErrors';
+import { routeExecCredentials } from './execCredential';
 import { execInContainer, type ExecResult } from './kubeExec';
 import { startWatch, type KubeWatch, type ListSnapshot, type WatchListener, type WatchOptions, type WatchTarget } from './kubeWatch';
 
@@ -75,7 +76,10 @@ class ClientNodeKubeApi implements KubeApi {
   private readonly core: CoreV1Api;
   private readonly node: NodeV1Api;
 
-  constructor(private readonly kc: KubeConfig) {
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly auth: CallAuth | undefined,
+  ) {
     this.server = kc.getCurrentCluster()?.server ?? '';
     this.user = kc.getCurrentUser()?.name ?? '';
     this.core = kc.makeApiClient(CoreV1Api);
@@ -83,7 +87,7 @@ class ClientNodeKubeApi implements KubeApi {
   }
 
   private ctx(verb: string, resource: string, name?: string) {
-    return { server: this.server, user: this.user, verb, resource, ...(name === undefined ? {} : { name }) };
+    return { server: this.server, user: this.user, auth: this.auth, verb, resource, ...(name === undefined ? {} : { name }) };
   }
 
   /**
@@ -154,7 +158,7 @@ class ClientNodeKubeApi implements KubeApi {
   }
 
   exec(namespace: string, pod: string, container: string, command: readonly string[], options?: CallOptions): Promise<ExecResult> {
-    return execInContainer(this.kc, { server: this.server, user: this.user, namespace, pod, container }, command, options);
+    return execInContainer(this.kc, { server: this.server, user: this.user, auth: this.auth, namespace, pod, container }, command, options);
   }
 
   private watch<T extends NodeJson | PodJson | RuntimeClassJson>(
@@ -165,7 +169,7 @@ class ClientNodeKubeApi implements KubeApi {
     options: WatchOptions | undefined,
   ): KubeWatch<T> {
     const target: WatchTarget<T> = { resource, path, list: (o) => this.listSnapshot(resource, o, pages) };
-    return startWatch(this.kc, { server: this.server, user: this.user }, target, listener, options);
+    return startWatch(this.kc, { server: this.server, user: this.user, auth: this.auth }, target, listener, options);
   }
 
   watchNodes(listener: WatchListener<NodeJson>, options?: WatchOptions): KubeWatch<NodeJson> {
@@ -251,7 +255,11 @@ function selectors(options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>
   };
 }
 
-/** A KubeApi for the current context of `kc` (see kubeconfig.ts: kubeConfigFor). */
+/**
+ * A KubeApi for the current context of `kc` (see kubeconfig.ts: kubeConfigFor). An exec
+ * credential plugin is run by execCredential.ts, under each call's deadline, never by client-node.
+ */
 export function createKubeApi(kc: KubeConfig): KubeApi {
-  return new ClientNodeKubeApi(kc);
+  const routed = routeExecCredentials(kc);
+  return new ClientNodeKubeApi(routed.kc, routed.auth);
 }

@@ -3,7 +3,7 @@
 // call fails with a KubeError.
 import { Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-import { runCall, type CallOptions } from './kubeCall';
+import { runCall, type CallAuth, type CallOptions } from './kubeCall';
 import { KubeError } from './kubeErrors';
 
 export interface ExecResult {
@@ -64,6 +64,8 @@ interface ExecContext {
   readonly namespace: string;
   readonly pod: string;
   readonly container: string;
+  /** Obtains exec-plugin credentials before the websocket opens. */
+  readonly auth?: CallAuth | undefined;
 }
 
 /**
@@ -107,7 +109,7 @@ export function execInContainer(
   command: readonly string[],
   options: CallOptions | undefined,
 ): Promise<ExecResult> {
-  const callCtx = { server: ctx.server, user: ctx.user, verb: 'exec into', resource: 'pods', name: ctx.pod };
+  const callCtx = { server: ctx.server, user: ctx.user, auth: ctx.auth, verb: 'exec into', resource: 'pods', name: ctx.pod };
   return runCall(callCtx, options, (signal) => {
     const stdout = new Collector();
     const stderr = new Collector();

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectMeta } from '../../core/cluster/kubeObjects';
-import { runCall, type CallOptions } from './kubeCall';
+import { runCall, type CallAuth, type CallOptions } from './kubeCall';
 import { KubeError, toKubeError } from './kubeErrors';
 
 export type WatchEventType = 'add' | 'update' | 'delete';
@@ -65,6 +65,13 @@ export interface WatchTarget<T> {
   list(options: CallOptions & { pageSize?: number; labelSelector?: string; fieldSelector?: string }): Promise<ListSnapshot<T>>;
 }
 
+/** Who is watching where, for messages; `auth` obtains exec-plugin credentials per connection. */
+export interface WatchContext {
+  readonly server: string;
+  readonly user: string;
+  readonly auth?: CallAuth | undefined;
+}
+
 interface RawEvent {
   readonly type?: string;
   readonly object?: { readonly metadata?: ObjectMeta; readonly code?: number; readonly message?: string };
@@ -81,7 +88,7 @@ class Watcher<T extends { readonly metadata?: ObjectMeta }> implements KubeWatch
 
   constructor(
     private readonly kc: KubeConfig,
-    private readonly ctx: { readonly server: string; readonly user: string },
+    private readonly ctx: WatchContext,
     private readonly target: WatchTarget<T>,
     private readonly listener: WatchListener<T>,
     private readonly options: WatchOptions,
@@ -133,7 +140,8 @@ class Watcher<T extends { readonly metadata?: ObjectMeta }> implements KubeWatch
         if (Date.now() - started > 1000) continue;
       } catch (err) {
         if (this.disposed) return;
-        const error = err instanceof KubeError ? err : toKubeError(err, { ...this.ctx, verb: 'watch', resource: this.target.resource, timeoutMs: this.timeoutMs });
+        const { server, user } = this.ctx;
+        const error = err instanceof KubeError ? err : toKubeError(err, { server, user, verb: 'watch', resource: this.target.resource, timeoutMs: this.timeoutMs });
         if (error.status === 410) {
           this.resourceVersion = undefined;
           continue;
@@ -312,7 +320,7 @@ class Watcher<T extends { readonly metadata?: ObjectMeta }> implements KubeWatch
 /** Starts listing and watching `target`; events go to `listener` until `dispose()`. */
 export function startWatch<T extends { readonly metadata?: ObjectMeta }>(
   kc: KubeConfig,
-  ctx: { readonly server: string; readonly user: string },
+  ctx: WatchContext,
   target: WatchTarget<T>,
   listener: WatchListener<T>,
   options: WatchOptions = {},
