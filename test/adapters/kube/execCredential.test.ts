@@ -7,23 +7,13 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { createKubeApi, type KubeApi } from '../../../src/adapters/kube/kubeApi';
-import { KubeError } from '../../../src/adapters/kube/kubeErrors';
 import { kubeConfigFor, loadKubeconfig } from '../../../src/adapters/kube/kubeconfig';
 import { delay } from '../../harness/kubeProcess';
 import { startKubeCluster, type KubeCluster } from '../../harness/kubeCluster';
 import { kubeTestbedSkip } from '../../harness/kubeTestbed';
+import { kubeError } from '../../harness/kubeAssertions';
 
 const V1 = 'client.authentication.k8s.io/v1';
-
-async function kubeError(promise: Promise<unknown>): Promise<KubeError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof KubeError, `expected a KubeError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** Gone, or a zombie nobody has reaped yet (it runs no code and holds nothing). */
 function processGone(pid: number): boolean {

@@ -3,26 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createKubeApi, type KubeApi } from '../../../src/adapters/kube/kubeApi';
-import { KubeError } from '../../../src/adapters/kube/kubeErrors';
 import { kubeConfigFor, loadKubeconfig } from '../../../src/adapters/kube/kubeconfig';
 import { nodeSandboxStatus } from '../../../src/core/cluster/nodeSandboxStatus';
 import { CONTEXTS, NARROW_USER, startKubeCluster, type KubeCluster } from '../../harness/kubeCluster';
 import { createBoundPod, createNodes } from '../../harness/kubeSeed';
 import { kubeTestbedSkip } from '../../harness/kubeTestbed';
+import { kubeError } from '../../harness/kubeAssertions';
 
 async function apiFor(cluster: KubeCluster, context: string): Promise<KubeApi> {
   const loaded = await loadKubeconfig({ explicitPath: cluster.kubeconfigPath });
   return createKubeApi(kubeConfigFor(loaded, context));
-}
-
-async function kubeError(promise: Promise<unknown>): Promise<KubeError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof KubeError, `expected a KubeError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
 }
 
 void describe('KubeApi against a real kube-apiserver', { skip: kubeTestbedSkip() }, () => {
