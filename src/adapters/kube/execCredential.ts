@@ -9,7 +9,8 @@
 // cached credential expires, so client-node's own ExecAuth never runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import { KubeConfig, type User } from '@kubernetes/client-node';
+import type { KubeConfig, User } from '@kubernetes/client-node';
+import { clientNode } from './clientNode';
 import {
   cannotRunMessage,
   credentialIsFresh,
@@ -289,7 +290,7 @@ export function routeExecCredentials(kc: KubeConfig, cache?: ExecCredentialCache
   const user = kc.getCurrentUser();
   if (!user?.exec) return { kc };
   const base: User = { ...user, exec: undefined };
-  const requestKc = new KubeConfig();
+  const requestKc = new (clientNode().KubeConfig)();
   requestKc.loadFromOptions({
     clusters: kc.getClusters(),
     contexts: kc.getContexts(),

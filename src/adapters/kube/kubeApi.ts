@@ -1,7 +1,8 @@
 // The seam between the extension and a cluster: core and vscode/ receive a KubeApi, and this is
 // its one implementation, over @kubernetes/client-node. Objects come back in their plain JSON
 // shape (core/cluster/kubeObjects). Exec and watches live in kubeExec.ts and kubeWatch.ts.
-import { CoreV1Api, NodeV1Api, type KubeConfig, type V1Pod, type V1RuntimeClass } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, NodeV1Api, V1Pod, V1RuntimeClass } from '@kubernetes/client-node';
+import { clientNode } from './clientNode';
 import type { NodeJson, PodJson, RuntimeClassJson } from '../../core/cluster/kubeObjects';
 import { runtimeClassChanges, runtimeClassForUpdate, type RuntimeClassChange } from '../../core/cluster/runtimeClassChanges';
 import { requestOptions, runCall, type CallAuth, type CallOptions } from './kubeCall';
@@ -82,6 +83,7 @@ class ClientNodeKubeApi implements KubeApi {
   ) {
     this.server = kc.getCurrentCluster()?.server ?? '';
     this.user = kc.getCurrentUser()?.name ?? '';
+    const { CoreV1Api, NodeV1Api } = clientNode();
     this.core = kc.makeApiClient(CoreV1Api);
     this.node = kc.makeApiClient(NodeV1Api);
   }

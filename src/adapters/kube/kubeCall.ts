@@ -2,7 +2,8 @@
 // the request, not only by aborting it: client-node's own authenticators (OIDC, cloud auth
 // providers) run before the request is sent and cannot be aborted, and a call must never hang
 // the tree. Exec credential plugins are run by us instead (CallAuth), so they can be stopped.
-import { Observable, type ConfigurationOptions, type ObservableMiddleware } from '@kubernetes/client-node';
+import type { ConfigurationOptions, ObservableMiddleware } from '@kubernetes/client-node';
+import { clientNode } from './clientNode';
 import { KubeError, toKubeError, type KubeCallContext } from './kubeErrors';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -33,9 +34,9 @@ export function requestOptions(signal: AbortSignal, headers: Record<string, stri
     pre: (context) => {
       context.setSignal(signal);
       for (const [key, value] of Object.entries(headers)) context.setHeaderParam(key, value);
-      return new Observable(Promise.resolve(context));
+      return new (clientNode().Observable)(Promise.resolve(context));
     },
-    post: (response) => new Observable(Promise.resolve(response)),
+    post: (response) => new (clientNode().Observable)(Promise.resolve(response)),
   };
   return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }

@@ -2,7 +2,8 @@
 // same deadline and cancel rules as every other call: on either, the socket is closed and the
 // call fails with a KubeError.
 import { Writable } from 'node:stream';
-import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import type { KubeConfig, V1Status } from '@kubernetes/client-node';
+import { clientNode } from './clientNode';
 import { runCall, type CallAuth, type CallOptions } from './kubeCall';
 import { KubeError } from './kubeErrors';
 
@@ -118,7 +119,7 @@ export function execInContainer(
       let socket: ExecSocket | undefined;
       // runCall rejects at once on deadline or cancel; this closes the socket behind it.
       signal.addEventListener('abort', () => socket?.terminate(), { once: true });
-      new Exec(kc)
+      new (clientNode().Exec)(kc)
         .exec(ctx.namespace, ctx.pod, ctx.container, [...command], stdout, stderr, null, false, (s) => (status = s))
         .then((ws: unknown) => {
           const open = ws as ExecSocket;

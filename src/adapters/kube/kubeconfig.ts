@@ -3,7 +3,8 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KubeConfig, type ConfigOptions } from '@kubernetes/client-node';
+import type { ConfigOptions, KubeConfig } from '@kubernetes/client-node';
+import { clientNode } from './clientNode';
 import { parse } from 'yaml';
 import {
   chooseKubeconfigFiles,
@@ -100,7 +101,7 @@ export async function loadKubeconfig(options: KubeconfigLoadOptions = {}): Promi
 export function kubeConfigFor(loaded: LoadedKubeconfig, contextName: string): KubeConfig {
   const info = loaded.contexts.find((c) => c.name === contextName);
   if (!info) throw new KubeError('config', `The kubeconfig has no context "${contextName}". Refresh the cluster list or pick another context.`);
-  const kc = new KubeConfig();
+  const kc = new (clientNode().KubeConfig)();
   // client-node reads the file format (JSON is YAML); FILTER drops an entry it cannot use
   // instead of failing every context for one broken cluster or user.
   kc.loadFromString(JSON.stringify(loaded.merged), { onInvalidEntry: 'filter' } satisfies ConfigOptions);

@@ -14,16 +14,15 @@ export interface ItemContext {
   readonly checksCluster: string | undefined;
 }
 
-const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 
 export function treeItemFor(node: ClusterTreeNode, context: ItemContext): vscode.TreeItem {
   switch (node.kind) {
     case 'cluster':
       return clusterItem(node, context);
     case 'nodesFolder':
-      return item(node.id, 'Nodes', Expanded, CONTEXT_VALUES.nodesFolder, new vscode.ThemeIcon('server'));
+      return item(node.id, 'Nodes', vscode.TreeItemCollapsibleState.Expanded, CONTEXT_VALUES.nodesFolder, new vscode.ThemeIcon('server'));
     case 'runtimeClassesFolder':
-      return item(node.id, 'Runtime Classes', Expanded, CONTEXT_VALUES.runtimeClassesFolder, new vscode.ThemeIcon('symbol-class'));
+      return item(node.id, 'Runtime Classes', vscode.TreeItemCollapsibleState.Expanded, CONTEXT_VALUES.runtimeClassesFolder, new vscode.ThemeIcon('symbol-class'));
     case 'node':
       return nodeItem(node);
     case 'pod':
@@ -31,14 +30,14 @@ export function treeItemFor(node: ClusterTreeNode, context: ItemContext): vscode
     case 'runtimeClass':
       return runtimeClassItem(node);
     case 'error': {
-      const error = item(undefined, node.message, None, CONTEXT_VALUES.error, new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')));
+      const error = item(undefined, node.message, vscode.TreeItemCollapsibleState.None, CONTEXT_VALUES.error, new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')));
       error.tooltip = `${node.message}\n\nUse Retry (the arrow on this line) once the cause is fixed.`;
       return error;
     }
     case 'loading':
-      return item(undefined, node.message, None, CONTEXT_VALUES.loading, new vscode.ThemeIcon('loading~spin'));
+      return item(undefined, node.message, vscode.TreeItemCollapsibleState.None, CONTEXT_VALUES.loading, new vscode.ThemeIcon('loading~spin'));
     case 'info': {
-      const info = item(undefined, node.message, None, CONTEXT_VALUES.info, new vscode.ThemeIcon('info'));
+      const info = item(undefined, node.message, vscode.TreeItemCollapsibleState.None, CONTEXT_VALUES.info, new vscode.ThemeIcon('info'));
       if (node.tooltip) info.tooltip = node.tooltip;
       return info;
     }
@@ -62,7 +61,7 @@ function clusterItem(node: ClusterElement, context: ItemContext): vscode.TreeIte
   const { name, current, server, user, cluster, namespace } = node.context;
   const checks = context.checksCluster === name;
   // Only the current context opens by itself: a collapsed cluster is never contacted.
-  const result = item(node.id, name, current ? Expanded : Collapsed, checks ? CONTEXT_VALUES.clusterForChecks : CONTEXT_VALUES.cluster,
+  const result = item(node.id, name, current ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed, checks ? CONTEXT_VALUES.clusterForChecks : CONTEXT_VALUES.cluster,
     new vscode.ThemeIcon(current ? 'vm-active' : 'vm-outline'));
   result.description = [current ? 'current' : '', checks ? 'manifest checks' : '', hostOf(server)].filter((part) => part !== '').join(' · ');
   const tooltip = new vscode.MarkdownString();
@@ -75,7 +74,7 @@ function clusterItem(node: ClusterElement, context: ItemContext): vscode.TreeIte
 
 function nodeItem(node: NodeElement): vscode.TreeItem {
   const state = node.status.sandbox.gvisor;
-  const result = item(node.id, node.name, Collapsed, CONTEXT_VALUES.node, sandboxIcon(state));
+  const result = item(node.id, node.name, vscode.TreeItemCollapsibleState.Collapsed, CONTEXT_VALUES.node, sandboxIcon(state));
   result.description = nodeDescription(node.status, node.pods);
   const tooltip = new vscode.MarkdownString();
   tooltip.appendMarkdown(`**${escape(node.name)}** — ${node.status.ready ? 'Ready' : 'NotReady'}\n\n`);
@@ -113,7 +112,7 @@ function podItem(node: PodElement): vscode.TreeItem {
     state = node.runtimeClassName === undefined ? 'not sandboxed' : `class ${node.runtimeClassName}`;
     icon = new vscode.ThemeIcon('question');
   }
-  const result = item(node.id, node.name, None, CONTEXT_VALUES.pod, icon);
+  const result = item(node.id, node.name, vscode.TreeItemCollapsibleState.None, CONTEXT_VALUES.pod, icon);
   result.description = [node.namespace, state, node.phase].filter((part) => part !== '').join(' · ');
   const why = node.sandboxed === true
     ? `Runs in a sandbox: RuntimeClass "${node.runtimeClassName ?? ''}" has handler ${node.handler ?? ''}.`
@@ -129,7 +128,7 @@ function podItem(node: PodElement): vscode.TreeItem {
 function runtimeClassItem(node: RuntimeClassElement): vscode.TreeItem {
   const rc = node.runtimeClass;
   const sandboxes = isSandboxHandler(rc.handler);
-  const result = item(node.id, node.name, None, CONTEXT_VALUES.runtimeClass,
+  const result = item(node.id, node.name, vscode.TreeItemCollapsibleState.None, CONTEXT_VALUES.runtimeClass,
     sandboxes ? new vscode.ThemeIcon('shield', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('circle-large-outline'));
   result.description = runtimeClassDescription(rc);
   const kind = sandboxForHandler(rc.handler);
