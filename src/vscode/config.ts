@@ -156,7 +156,7 @@ export class Config implements vscode.Disposable {
    * as a change of which classes count as sandboxed, so open manifests are checked again.
    */
   setManifestCluster(cluster: ManifestCluster | undefined): void {
-    this.manifestCluster = cluster ? { name: cluster.name, classes: new ClassMap(cluster.classes) } : undefined;
+    this.manifestCluster = cluster ? { name: cluster.name, classes: new Map(cluster.classes) } : undefined;
     this.changed.fire({ affects: (key) => key === 'sandboxRuntimeClasses' });
   }
 
@@ -218,16 +218,6 @@ export function normaliseBoolean(raw: unknown, fallback: boolean): boolean {
 export function normaliseTimeoutSeconds(raw: unknown): number {
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw <= 0) return DEFAULT_REQUEST_TIMEOUT_SECONDS;
   return Math.min(MAX_REQUEST_TIMEOUT_SECONDS, Math.max(1, raw));
-}
-
-/**
- * The cluster's classes as a Map that survives JSON.stringify (as sorted pairs): the editor's
- * analysis cache tells option sets apart by their JSON, and a plain Map would read as `{}`.
- */
-class ClassMap extends Map<string, string> {
-  toJSON(): [string, string][] {
-    return [...this].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  }
 }
 
 export function normaliseDebounce(raw: unknown): number {

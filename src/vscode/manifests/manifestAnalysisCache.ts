@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   ManifestAnalyzer,
+  analysisOptionsKey,
   looksLikeKubernetesManifest,
   type AnalysisOptions,
   type ManifestAnalysis,
@@ -44,7 +45,7 @@ export class ManifestAnalysisCache implements vscode.Disposable {
     if (!isManifestLanguage(document)) return undefined;
     const key = document.uri.toString();
     const options = this.config.analysisOptions(document);
-    const optionsKey = JSON.stringify(options);
+    const optionsKey = analysisOptionsKey(options);
     const cached = this.entries.get(key);
     if (cached && cached.version === document.version && cached.optionsKey === optionsKey) {
       return cached.analysis;
