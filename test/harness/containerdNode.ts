@@ -144,7 +144,9 @@ function writeScripts(dir: string, p: { configPath: string; socket: string; logP
 # Starts the test containerd detached from the caller's session.
 set -e
 if ${ours}; then exit 0; fi
-setsid ${CONTAINERD} --config '${p.configPath}' >>'${p.logPath}' 2>&1 </dev/null &
+# containerd finds shims on its PATH; bin/ here is where the installer tests put theirs, as
+# /usr/local/bin is on a real node's.
+PATH='${dir}/bin':$PATH setsid ${CONTAINERD} --config '${p.configPath}' >>'${p.logPath}' 2>&1 </dev/null &
 echo $! > '${p.pidFile}'
 `, { mode: 0o755 });
   writeFileSync(join(dir, 'stop.sh'), `#!/bin/sh

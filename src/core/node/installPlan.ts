@@ -222,7 +222,7 @@ export function planInstall(facts: NodeFacts, o: InstallOptions, stage: { readon
   } else if (runtime) {
     steps.push(`No restart: ${runtime.kind}'s config does not change.`);
   }
-  steps.push(`Verify: run a throwaway sandbox (runsc --platform=${platform} --network=none do uname -r; dmesg) and compare its kernel with the node's${runtime?.kind === 'containerd' ? '; check that containerd\'s config dump lists the runsc runtime' : ''}.`);
+  steps.push(`Verify: run a throwaway sandbox (runsc --platform=${platform} --network=none do uname -r; dmesg) and compare its kernel with the node's${runtime?.kind === 'containerd' ? '; check that containerd\'s config dump lists the runsc runtime' : ''}${runtime?.kind === 'containerd' && shimReady ? '; then have containerd run a throwaway container with the runsc runtime (through containerd-shim-runsc-v1; no image is pulled: the node\'s own /usr, read-only, is its root) and check that it booted gVisor' : ''}.`);
   if (shimReady) steps.push(`Label the Kubernetes node kube-sandbox.dev/gvisor=<runsc version>${o.nodeName ? ` (node ${o.nodeName})` : ' (when a cluster is given)'}.`);
   return {
     node: describeNode(facts), paths, ...(runtime ? { runtime } : {}), binaries: bin, platform, writes, unchanged,

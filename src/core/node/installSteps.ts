@@ -4,11 +4,11 @@
 import { posix } from 'node:path';
 import { createHash } from 'node:crypto';
 import { RUNSC_RUNTIME_TYPE } from './containerdConfig';
-import type { BinaryPlan } from './installBinaries';
+import { SHIM_NAME, type BinaryPlan } from './installBinaries';
 import type { InstallPaths } from './installOptions';
-import type { RestartPlan, RuntimeTarget, PlannedWrite } from './installPlan';
+import type { InstallPlan, RestartPlan, RuntimeTarget, PlannedWrite } from './installPlan';
 import { renderInstallState, type InstallState, type TrackedFile } from './installState';
-import { parseVerify, sha256ByPath, type NodeFile, type VerifyEvidence } from './nodeFacts';
+import { parseContainerCheck, parseVerify, sandboxProven, sha256ByPath, type ContainerEvidence, type NodeFile, type VerifyEvidence } from './nodeFacts';
 import type { ScriptSession } from './scriptSession';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -94,6 +94,12 @@ export async function restoreFile(s: ScriptSession, path: string, before: NodeFi
   await s.run(`Restoring ${path}`, { sub: 'write-file', target: path, source, expectSha256: writtenSha, mode: 0o644 }, 60_000, { signal: null });
 }
 
+/** Removes a backup this run made, when it still holds what the file held before. */
+export async function dropBackup(s: ScriptSession, backup: string, before: NodeFile): Promise<void> {
+  if (!before.exists || before.sha256 === undefined) return;
+  await s.run(`Removing ${backup}`, { sub: 'remove', path: backup, expectSha256: before.sha256 }, 60_000, { signal: null });
+}
+
 export interface HealthOutcome {
   readonly healthy: boolean;
   readonly detail?: string;
@@ -125,12 +131,20 @@ export async function restartAndWait(
   return { healthy: kv.yes('healthy'), ...(detail ? { detail } : {}), ms: Date.now() - started };
 }
 
-export async function verifySandbox(s: ScriptSession, runscPath: string, platform: string, runtime: RuntimeTarget | undefined, configPath: string, runtimeName: string): Promise<VerifyEvidence> {
+/** The node-side checks after configuring: `runsc do` with the chosen platform; for containerd,
+ * its config dump; and where the shim is, a container containerd itself starts through it. */
+export async function verifySandbox(s: ScriptSession, plan: InstallPlan, configPath: string): Promise<VerifyEvidence> {
+  const { runtime, runtimeName } = plan;
   const kv = await s.run('Verifying gVisor', {
-    sub: 'verify', runsc: runscPath, platform, runtime: runtimeName,
+    sub: 'verify', runsc: plan.binaries.runscPath, platform: plan.platform, runtime: runtimeName,
     ...(runtime?.kind === 'containerd' ? { containerdBin: runtime.bin, config: configPath } : {}),
   }, 240_000);
-  return parseVerify(kv);
+  const evidence = parseVerify(kv);
+  if (runtime?.kind !== 'containerd' || !plan.shimReady || !sandboxProven(evidence)) return evidence;
+  const container = await s.run('Running a throwaway container through containerd with the runsc runtime', {
+    sub: 'container', socket: runtime.socket, runtimeType: RUNSC_RUNTIME_TYPE,
+  }, 240_000);
+  return { ...evidence, container: parseContainerCheck(container) };
 }
 
 /** Why the evidence is not enough, or undefined when it proves gVisor and the runtime entry. */
@@ -141,6 +155,21 @@ export function verifyProblem(e: VerifyEvidence, runtime: RuntimeTarget | undefi
   if (runtime?.kind === 'containerd') {
     if (e.dumpError) return `containerd could not load its config (${e.dumpError})`;
     if (e.dumpRuntimeType !== RUNSC_RUNTIME_TYPE) return `containerd's config dump does not list the ${runtimeName} runtime with runtime_type ${RUNSC_RUNTIME_TYPE}`;
+  }
+  return e.container ? containerProblem(e.container, e.nodeKernel) : undefined;
+}
+
+function containerProblem(c: ContainerEvidence, nodeKernel: string): string | undefined {
+  if (!c.ran) return undefined;
+  const started = `a throwaway container that containerd started with the ${RUNSC_RUNTIME_TYPE} runtime`;
+  if (c.exit !== 0) {
+    // containerd looks the shim up on its own PATH, which may not be the login shell's.
+    const hint = /not found|no such file/i.test(c.error ?? '')
+      ? ` (containerd finds ${SHIM_NAME} on its own PATH: install it into a folder on that PATH, such as /usr/local/bin)` : '';
+    return `${started} failed (exit ${c.exit})${c.error ? `: ${c.error}` : ''}${hint}. Pods with a gVisor RuntimeClass would fail the same way`;
+  }
+  if (!c.startingGvisor || c.kernel === '' || c.kernel === nodeKernel) {
+    return `${started} ran, but not in gVisor: it reports kernel ${c.kernel || '(none)'} (the node's is ${nodeKernel})${c.startingGvisor ? '' : ' and its dmesg has no "Starting gVisor"'}`;
   }
   return undefined;
 }

@@ -62,6 +62,7 @@ export function renderInstallReport(r: InstallReport): string {
     const e = r.evidence;
     out.push(`  Verified: a sandbox booted gVisor ("${e.dmesg.find((l) => /gVisor/.test(l))?.replace(/^\[[^\]]*\]\s*/, '') ?? 'Starting gVisor...'}") and reports kernel ${e.guestKernel}; the node's is ${e.nodeKernel}.`);
     if (e.dumpRuntimeType) out.push(`  containerd's config lists the runtime with runtime_type ${e.dumpRuntimeType}.`);
+    if (e.container?.ran) out.push(`  containerd ran a throwaway container with that runtime: it booted gVisor and reports kernel ${e.container.kernel}.`);
   }
   if (r.label) out.push(`  Labelled node ${r.label.node} ${r.label.key}=${r.label.value}.`);
   if (r.labelProblem) out.push(`  ${r.labelProblem}`);

@@ -11,7 +11,7 @@ import { checkInstallOptions, DEFAULT_HEALTH_TIMEOUT_MS, detectFiles, installPat
 import { planInstall, type InstallPlan, type PlannedWrite } from './installPlan';
 import { withConfig, withFiles, type InstallState } from './installState';
 import {
-  installBinaries, restartAndWait, restoreFile, saveState, verifyProblem, verifySandbox, writePlanned,
+  dropBackup, installBinaries, restartAndWait, restoreFile, saveState, verifyProblem, verifySandbox, writePlanned,
 } from './installSteps';
 import { parseNodeFacts, type NodeFacts, type NodeFile, type VerifyEvidence } from './nodeFacts';
 import type { NodeLabeler, NodeShell } from './nodeShell';
@@ -92,7 +92,7 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
   let firstPlan: InstallPlan | undefined;
   let state: InstallState | undefined;
   let stateFile: NodeFile = { exists: false };
-  const written: Array<{ write: PlannedWrite; sha256: string }> = [];
+  const written: Array<{ write: PlannedWrite; sha256: string; backupCreated: boolean }> = [];
   let restarted = false;
   let evidence: VerifyEvidence | undefined;
   const about = `containerd config ${paths.config}`;
@@ -108,8 +108,15 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
     if (!session || written.length === 0) return finish('failed', { error: why });
     emit('rollback', 'start', `Rolling back: ${why}`);
     try {
-      for (const w of [...written].reverse()) await restoreFile(session, w.write.path, w.write.before, w.sha256);
-      messages.push(`Rolled back: ${written.map((w) => w.write.path).join(', ')} ${written.length === 1 ? 'is' : 'are'} back as before this run${written.some((w) => w.write.backup) ? ` (the original also stays in ${written.filter((w) => w.write.backup).map((w) => w.write.backup).join(', ')})` : ''}.`);
+      const kept: string[] = [];
+      for (const w of [...written].reverse()) {
+        await restoreFile(session, w.write.path, w.write.before, w.sha256);
+        if (!w.write.backup) continue;
+        // A backup made by this run is now a copy of the restored file; an older one stays.
+        const dropped = w.backupCreated && await dropBackup(session, w.write.backup, w.write.before).then(() => true, () => false);
+        if (!dropped) kept.push(w.write.backup);
+      }
+      messages.push(`Rolled back: ${written.map((w) => w.write.path).join(', ')} ${written.length === 1 ? 'is' : 'are'} back as before this run${kept.length > 0 ? ` (the first backup also stays in ${kept.join(', ')})` : ''}.`);
       const binaries = changed.filter((c) => !written.some((w) => w.write.path === c));
       if (binaries.length > 0) messages.push(`Installed in this run and left in place (uninstall removes them): ${binaries.join(', ')}.`);
       if (plan?.restart && plan.runtime && written.some((w) => w.write.restarts)) {
@@ -166,7 +173,7 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
       emit('configure', 'start', w.summary[0] ?? `Writing ${w.path}`);
       const r = await writePlanned(session, w, plan.runtime, plan.runtimeName);
       if (!r.changed || !r.sha256) continue;
-      written.push({ write: w, sha256: r.sha256 });
+      written.push({ write: w, sha256: r.sha256, backupCreated: r.backupCreated });
       changed.push(w.path);
       state = withConfig(state, { path: w.path, created: !w.before.exists, sha256: r.sha256, ...(w.backup ? { backup: w.backup } : {}) });
       emit('configure', 'done', `Wrote ${w.path}${r.backupCreated ? ` (original kept as ${w.backup ?? ''})` : ''}`);
@@ -181,12 +188,18 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
     }
 
     emit('verify', 'start', 'Running a throwaway gVisor sandbox');
-    evidence = await verifySandbox(session, plan.binaries.runscPath, plan.platform, plan.runtime, paths.config, plan.runtimeName);
+    evidence = await verifySandbox(session, plan, paths.config);
     const problem = verifyProblem(evidence, plan.runtime, plan.runtimeName);
     if (problem) {
       return written.length > 0 ? await rollback(`Verification failed: ${problem}.`) : finish('failed', { error: `Verification failed: ${problem}.` });
     }
     emit('verify', 'done', `gVisor works: the sandbox kernel is ${evidence.guestKernel} (the node's is ${evidence.nodeKernel}), dmesg says "${evidence.dmesg.find((l) => /gVisor/.test(l)) ?? 'Starting gVisor...'}"`);
+    if (evidence.container?.ran) emit('verify', 'done', `containerd ran a throwaway container with the runsc runtime: it booted gVisor (kernel ${evidence.container.kernel})`);
+    else if (evidence.container) {
+      emit('verify', 'warn', `No container was run through containerd: ${evidence.container.skipped}`);
+      messages.push(`The shim was not tried with a container: ${evidence.container.skipped}.`);
+    }
+    if (evidence.container?.ran && evidence.container.leftover) messages.push(`The check's temporary folder ${evidence.container.leftover} could not be removed (a mount may still be there); look at it on the node.`);
     written.length = 0; // confirmed: nothing to roll back from here on
     stateFile = await saveState(session, paths.stateFile, stateFile, state, about);
 

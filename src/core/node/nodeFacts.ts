@@ -180,6 +180,38 @@ export interface VerifyEvidence {
   /** runtime_type of the runsc runtime in `containerd config dump` ('' when not listed). */
   readonly dumpRuntimeType?: string;
   readonly dumpError?: string;
+  /** The throwaway container containerd ran with the runsc runtime (only where the shim is). */
+  readonly container?: ContainerEvidence;
+}
+
+/** What a container started by containerd with the runsc runtime printed. */
+export type ContainerEvidence =
+  | { readonly ran: false; readonly skipped: string }
+  | {
+      readonly ran: true;
+      readonly exit: number;
+      readonly kernel: string;
+      readonly startingGvisor: boolean;
+      readonly dmesg: readonly string[];
+      readonly error?: string;
+      /** A temporary folder the check could not remove. */
+      readonly leftover?: string;
+    };
+
+export function parseContainerCheck(kv: KeyValues): ContainerEvidence {
+  const skipped = kv.get('container_skipped');
+  if (skipped) return { ran: false, skipped };
+  const error = kv.get('container_error');
+  const leftover = kv.get('container_leftover');
+  return {
+    ran: true,
+    exit: Number(kv.get('container_exit') ?? '-1'),
+    kernel: kv.get('container_kernel') ?? '',
+    startingGvisor: kv.yes('container_starting_gvisor'),
+    dmesg: kv.all('container_dmesg'),
+    ...(error ? { error } : {}),
+    ...(leftover ? { leftover } : {}),
+  };
 }
 
 export function parseVerify(kv: KeyValues): VerifyEvidence {

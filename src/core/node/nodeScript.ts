@@ -377,6 +377,45 @@ cmd_verify() {
   out done yes
 }
 
+# container SOCKET RUNTIME_TYPE: a throwaway container that containerd itself starts with the
+# runsc runtime (so through containerd-shim-runsc-v1, as a pod would be). No image is pulled:
+# its root is an empty folder with the node's own /usr (and /bin, /lib... when they are not
+# links into /usr) mounted read-only, enough for sh, uname and dmesg.
+cmd_container() {
+  c_sock=$1; c_type=$2; c_ns=kube-sandbox; c_id="kube-sandbox-check-$$"
+  if ! have ctr; then out container_skipped "ctr (containerd's client) is not on the node's PATH"; out done yes; return 0; fi
+  c_root=$(mktemp -d) || die container-failed "cannot create a temporary folder"
+  c_err=$(mktemp) || die container-failed "cannot create a temporary file"
+  set --
+  for c_d in usr bin sbin lib lib32 lib64 libx32; do
+    if [ -L "/$c_d" ]; then ln -s "$(readlink "/$c_d")" "$c_root/$c_d"
+    elif [ -d "/$c_d" ]; then set -- "$@" --mount "type=bind,src=/$c_d,dst=/$c_d,options=rbind:ro"; fi
+  done
+  c_out=$(run_limited 120 ctr --address "$c_sock" --namespace "$c_ns" run --rm --runtime "$c_type" "$@" \
+    --rootfs "$c_root" "$c_id" /bin/sh -c 'uname -r; dmesg' </dev/null 2>"$c_err")
+  c_rc=$?
+  out container_exit "$c_rc"
+  out container_kernel "$(printf '%s\n' "$c_out" | head -n 1)"
+  printf '%s\n' "$c_out" | sed -n '2,4p' | while IFS= read -r c_line; do out container_dmesg "$c_line"; done
+  printf '%s\n' "$c_out" | grep -q 'Starting gVisor' && out container_starting_gvisor yes
+  if [ "$c_rc" -eq 124 ]; then out container_error "the container did not finish within 120 s"
+  elif [ "$c_rc" -ne 0 ]; then out container_error "$(lastline 2 < "$c_err")"; fi
+  # --rm removes it when ctr ends normally; after a timeout or a failed start it may remain.
+  if [ "$c_rc" -ne 0 ]; then
+    ctr --address "$c_sock" --connect-timeout 3s --namespace "$c_ns" task kill --signal SIGKILL "$c_id" >/dev/null 2>&1
+    ctr --address "$c_sock" --connect-timeout 3s --namespace "$c_ns" task delete --force "$c_id" >/dev/null 2>&1
+    ctr --address "$c_sock" --connect-timeout 3s --namespace "$c_ns" container delete "$c_id" >/dev/null 2>&1
+  fi
+  ctr --address "$c_sock" --connect-timeout 3s namespaces remove "$c_ns" >/dev/null 2>&1
+  rm -f "$c_err"
+  # Only links and empty folders are removed: a mount still there keeps its folder non-empty.
+  for c_e in "$c_root"/*; do
+    if [ -L "$c_e" ]; then rm -f "$c_e"; elif [ -d "$c_e" ]; then rmdir "$c_e" 2>/dev/null; fi
+  done
+  rmdir "$c_root" 2>/dev/null || out container_leftover "$c_root"
+  out done yes
+}
+
 need() { [ "$1" -eq "$2" ] || die usage "$3 takes $2 arguments, got $1"; }
 
 out script_version 1
@@ -394,6 +433,7 @@ case $ksb_cmd in
   restart) need $# 2 "$ksb_cmd"; cmd_restart "$@" ;;
   health) need $# 3 "$ksb_cmd"; cmd_health "$@" ;;
   verify) need $# 5 "$ksb_cmd"; cmd_verify "$@" ;;
+  container) need $# 2 "$ksb_cmd"; cmd_container "$@" ;;
   *) die usage "unknown subcommand $ksb_cmd" ;;
 esac
 `;

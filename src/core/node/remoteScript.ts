@@ -41,7 +41,8 @@ export type ScriptCall =
       readonly containerdBin?: string;
       readonly config?: string;
       readonly runtime: string;
-    };
+    }
+  | { readonly sub: 'container'; readonly socket: string; readonly runtimeType: string };
 
 const opt = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
 
@@ -79,6 +80,8 @@ export function scriptArgv(scriptPath: string, call: ScriptCall): string[] {
         return [call.kind, call.socket, String(Math.max(1, Math.round(call.seconds)))];
       case 'verify':
         return [call.runsc, call.platform, opt(call.containerdBin), opt(call.config), call.runtime];
+      case 'container':
+        return [call.socket, call.runtimeType];
     }
   })();
   for (const a of args) {

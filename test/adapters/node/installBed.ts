@@ -12,9 +12,10 @@ import type { InstallRequest } from '../../../src/core/node/installer';
 import { containerdNodeMissing, startContainerdNode, type ContainerdNode } from '../../harness/containerdNode';
 import { nodeOptions, strictHooks } from '../../harness/sshClient';
 import { sshNodeMissing, startSshNode, type SshNode, type TestAccount } from '../../harness/sshNode';
+import { standInShimMissing } from '../../harness/standInShim';
 
 export const bedMissing = (): string | undefined =>
-  sshNodeMissing() ?? containerdNodeMissing() ?? (existsSync('/usr/bin/runsc') ? undefined : 'missing /usr/bin/runsc: run scripts/testbed/install-node.sh');
+  sshNodeMissing() ?? containerdNodeMissing() ?? standInShimMissing() ?? (existsSync('/usr/bin/runsc') ? undefined : 'missing /usr/bin/runsc: run scripts/testbed/install-node.sh');
 
 export interface InstallBed {
   ssh: SshNode;

@@ -1,7 +1,7 @@
 // The release method end to end, from a file:// mirror on the node laid out like gVisor's
 // bucket (storage.googleapis.com is not reachable from these machines): a gvisor.tar.bz2 with
-// Debian's real runsc, a placeholder shim (Debian has none; it exercises the install and
-// config paths only) and a gvisor-bin/ folder, published with its .sha512.
+// Debian's real runsc, the test stand-in shim (Debian has none: test/harness/standInShim.ts)
+// and a gvisor-bin/ folder, published with its .sha512.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { SshRemoteHost } from '../../../src/adapters/ssh';
 import { releaseUrls } from '../../../src/core/node/gvisorRelease';
 import { installGvisor } from '../../../src/core/node/installer';
 import { testbedSkip } from '../../harness/sshNode';
+import { standInShim } from '../../harness/standInShim';
 import { bedMissing, bedOptions, nodeFiles, sha256, startContainerdNode, startInstallBed, type ContainerdNode, type InstallBed } from './installBed';
 
 describe('installGvisor --method release from a mirror (real sshd, containerd, runsc)', { skip: testbedSkip(bedMissing()) }, () => {
@@ -28,7 +29,7 @@ describe('installGvisor --method release from a mirror (real sshd, containerd, r
     const content = join(bed.dir, 'release-content');
     mkdirSync(join(content, 'gvisor-bin'), { recursive: true });
     copyFileSync('/usr/bin/runsc', join(content, 'runsc'));
-    writeFileSync(join(content, 'containerd-shim-runsc-v1'), '#!/bin/sh\n# placeholder: Debian ships no shim\nexit 1\n', { mode: 0o755 });
+    writeFileSync(join(content, 'containerd-shim-runsc-v1'), standInShim(bed.dir), { mode: 0o755 });
     writeFileSync(join(content, 'gvisor-bin', 'gvisor_sentry'), 'placeholder sidecar\n', { mode: 0o755 });
     const dir = releaseUrls('20260907.0', arch, `file://${mirror}`).dir.replace('file://', '');
     mkdirSync(dir, { recursive: true });
@@ -53,6 +54,7 @@ describe('installGvisor --method release from a mirror (real sshd, containerd, r
     assert.equal(readFileSync(join(bin, 'gvisor-bin', 'gvisor_sentry'), 'utf8'), 'placeholder sidecar\n');
     assert.ok(r.evidence?.startingGvisor, 'the downloaded runsc ran a gVisor sandbox');
     assert.equal(r.plan?.shimReady, true);
+    assert.ok(r.evidence?.container?.ran && r.evidence.container.startingGvisor, `containerd ran a gVisor container through the installed shim: ${JSON.stringify(r.evidence?.container)}`);
 
     // Again: the published checksum is the recorded one, so nothing is downloaded or written.
     const files = nodeFiles(cd);

@@ -1,8 +1,8 @@
 // The upload method through sudo on a real node, uninstall, and the node label on a real
-// kube-apiserver. Debian ships no containerd-shim-runsc-v1, so the "shim" uploaded here is a
-// placeholder script: it exercises the upload, checksum and config paths only — containerd
-// could not start a gVisor pod with it. runsc itself is Debian's real binary, uploaded from
-// this machine, and the verification runs the uploaded copy.
+// kube-apiserver. Debian ships no containerd-shim-runsc-v1, so the shim uploaded here is the
+// test stand-in (test/harness/standInShim.ts: containerd's runc v2 shim driving Debian's
+// runsc), and one test uploads a shim that cannot start anything. runsc itself is Debian's
+// real binary, uploaded from this machine, and the verification runs the uploaded copy.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,17 +18,16 @@ import { CONTEXTS, startKubeCluster, type KubeCluster } from '../../harness/kube
 import { createNode } from '../../harness/kubeSeed';
 import { kubeTestbedSkip } from '../../harness/kubeTestbed';
 import { testbedSkip } from '../../harness/sshNode';
+import { BROKEN_SHIM, standInShim } from '../../harness/standInShim';
 import { bedMissing, bedOptions, nodeFiles, sha256, startContainerdNode, startInstallBed, type ContainerdNode, type InstallBed } from './installBed';
 
-const PLACEHOLDER_SHIM = '#!/bin/sh\n# Placeholder for containerd-shim-runsc-v1 (Debian has none): tests the upload path only.\nexit 1\n';
-
-function uploadSet(dir: string): UploadSet {
+function uploadSet(dir: string, shimText = standInShim(dir)): UploadSet {
   const shim = join(dir, 'containerd-shim-runsc-v1');
-  writeFileSync(shim, PLACEHOLDER_SHIM, { mode: 0o755 });
+  writeFileSync(shim, shimText, { mode: 0o755 });
   const runsc = readFileSync('/usr/bin/runsc');
   return {
     runsc: { path: '/usr/bin/runsc', sha256: sha256(runsc), arch: elfArch(runsc.subarray(0, 64)) },
-    shim: { path: shim, sha256: sha256(PLACEHOLDER_SHIM), arch: 'not-elf' },
+    shim: { path: shim, sha256: sha256(shimText), arch: 'not-elf' },
   };
 }
 
@@ -59,16 +58,21 @@ describe('installGvisor by upload, through sudo with a password (real sshd, sudo
     }, bedOptions(cd, { method: 'upload', upload }));
     assert.equal(r.outcome, 'installed', `${r.error ?? ''} ${r.messages.join(' ')}`);
     assert.equal((await during)?.stdout.trim().split('\n').length, 1, 'the run works in one private (0700) folder of the login user');
-    assert.ok(r.plan?.warnings.some((w) => w.includes('containerd-shim-runsc-v1 is not a Linux binary')), 'the placeholder is called out');
+    assert.ok(r.plan?.warnings.some((w) => w.includes('containerd-shim-runsc-v1 is not a Linux binary')), 'the stand-in (a script) is called out');
     const bin = join(cd.dir, 'bin');
     assert.equal(sha256(readFileSync(join(bin, 'runsc'))), upload.runsc.sha256);
-    assert.equal(readFileSync(join(bin, 'containerd-shim-runsc-v1'), 'utf8'), PLACEHOLDER_SHIM);
+    assert.equal(sha256(readFileSync(join(bin, 'containerd-shim-runsc-v1'))), upload.shim?.sha256);
     for (const f of ['runsc', 'containerd-shim-runsc-v1']) {
       const st = statSync(join(bin, f));
       assert.deepEqual([st.uid, st.mode & 0o777], [0, 0o755], f);
     }
     assert.match(readFileSync(join(cd.dir, 'runsc.toml'), 'utf8'), new RegExp(`binary_name = "${bin}/runsc"`));
     assert.ok(r.evidence?.startingGvisor && r.evidence.guestKernel !== r.evidence.nodeKernel, 'the uploaded runsc ran a gVisor sandbox');
+    const c = r.evidence?.container;
+    assert.ok(c?.ran && c.exit === 0 && c.startingGvisor && c.kernel === r.evidence?.guestKernel, `containerd started a gVisor container through the shim: ${JSON.stringify(c)}`);
+    assert.equal(c.leftover, undefined);
+    const ctr = await host.exec(['ctr', '--address', cd.socket, 'namespaces', 'list', '--quiet'], { asRoot: true });
+    assert.doesNotMatch(ctr.stdout, /kube-sandbox/, 'the check leaves no container namespace behind');
     assert.equal(await cd.isHealthy(), true);
     // Only this file installs as this user, so its leftovers would be ours.
     const left = await host.exec(['sh', '-c', 'ls -a ~ | grep ksb-upload; find /tmp -maxdepth 1 -name "ksb-node.*" -user "$(id -un)"']);
@@ -94,6 +98,19 @@ describe('installGvisor by upload, through sudo with a password (real sshd, sudo
     const again = await uninstallGvisor({ shell: host }, bedOptions(cd, { method: 'upload' }));
     assert.equal(again.outcome, 'nothing-recorded');
     assert.deepEqual(again.changed, []);
+  });
+
+  it('rolls back when containerd cannot start a container through the shim', async () => {
+    const r = await installGvisor({ shell: host }, bedOptions(cd, { method: 'upload', upload: uploadSet(bed.dir, BROKEN_SHIM) }));
+    assert.equal(r.outcome, 'rolled-back', `${r.error ?? ''} ${r.messages.join(' ')}`);
+    assert.match(r.error ?? '', /a throwaway container that containerd started with the io\.containerd\.runsc\.v1 runtime failed \(exit \d+\).*Pods with a gVisor RuntimeClass would fail the same way/);
+    assert.ok(r.evidence?.startingGvisor, 'runsc itself worked: only the shim is broken');
+    assert.equal(readFileSync(cd.configPath, 'utf8'), original, 'the config is back as it was');
+    assert.equal(await cd.isHealthy(), true);
+    assert.ok(r.messages.some((m) => m.includes('left in place (uninstall removes them)')), r.messages.join(' '));
+    const u = await uninstallGvisor({ shell: host }, bedOptions(cd, { method: 'upload' }));
+    assert.equal(u.outcome, 'uninstalled', u.error);
+    assert.deepEqual(nodeFiles(cd), { config: original, backup: undefined, runscToml: undefined, state: '[]', runsc: undefined });
   });
 });
 

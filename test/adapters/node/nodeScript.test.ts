@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +13,9 @@ import { checkSha512, releaseUrls } from '../../../src/core/node/gvisorRelease';
 import { KeyValues, parseNodeFacts } from '../../../src/core/node/nodeFacts';
 import { NODE_SCRIPT } from '../../../src/core/node/nodeScript';
 import { scriptArgv, type ScriptCall } from '../../../src/core/node/remoteScript';
+import { containerdNodeMissing, startContainerdNode, type ContainerdNode } from '../../harness/containerdNode';
 import { testbedSkip } from '../../harness/sshNode';
+import { standInShim, standInShimMissing } from '../../harness/standInShim';
 
 const SHELLS: Array<[string, string[]]> = [['dash', ['/bin/sh']], ['busybox sh', ['/bin/busybox', 'sh']]];
 
@@ -242,6 +244,46 @@ describe('node script, run for real', { skip: testbedSkip(missing()) }, () => {
     assert.ok(existsSync(join(bin, 'runsc')));
     const gone = run(sh, { sub: 'remove', path: join(bin, 'containerd-shim-runsc-v1'), expectSha256: sha256('placeholder shim') });
     assert.equal(gone.kv.get('removed'), 'yes');
+  });
+
+  describe('a throwaway container through containerd', { skip: testbedSkip(containerdNodeMissing() ?? standInShimMissing()) }, () => {
+    let cd: ContainerdNode;
+    before(async () => {
+      cd = await startContainerdNode();
+      mkdirSync(join(cd.dir, 'bin'));
+      writeFileSync(join(cd.dir, 'bin', 'containerd-shim-runsc-v1'), standInShim(cd.dir), { mode: 0o755 });
+    });
+    after(async () => cd?.stop());
+
+    const runIn = (shell: string[], runtimeType: string): { code: number | null; kv: KeyValues; stderr: string; left: string[] } => {
+      const tmp = mkdtempSync(join(dir, 'tmp-'));
+      const argv = scriptArgv(script, { sub: 'container', socket: cd.socket, runtimeType }).slice(1);
+      const r = spawnSync(shell[0] as string, [...shell.slice(1), ...argv], { encoding: 'utf8', timeout: 180_000, env: { ...process.env, TMPDIR: tmp } });
+      return { code: r.status, kv: new KeyValues(r.stdout), stderr: r.stderr, left: readdirSync(tmp) };
+    };
+    const namespaces = (): string => spawnSync('ctr', ['--address', cd.socket, 'namespaces', 'list', '--quiet'], { encoding: 'utf8' }).stdout;
+
+    for (const [name, shell] of SHELLS) {
+      it(`runs one with the node's /usr read-only as its root under ${name}, and leaves nothing behind`, () => {
+        const r = runIn(shell, 'io.containerd.runsc.v1');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.kv.get('container_exit'), '0', r.kv.get('container_error'));
+        assert.equal(r.kv.get('container_kernel'), '4.4.0', 'gVisor\'s kernel, not the node\'s');
+        assert.equal(r.kv.get('container_starting_gvisor'), 'yes');
+        assert.match(r.kv.all('container_dmesg')[0] ?? '', /Starting gVisor/);
+        assert.deepEqual(r.left, [], 'its root folder and error file are gone');
+        assert.doesNotMatch(namespaces(), /kube-sandbox/);
+      });
+    }
+
+    it('reports a runtime containerd cannot start, and still cleans up', () => {
+      const r = runIn(SHELLS[0]?.[1] as string[], 'io.containerd.nosuch.v1');
+      assert.equal(r.code, 0, r.stderr);
+      assert.notEqual(r.kv.get('container_exit'), '0');
+      assert.match(r.kv.get('container_error') ?? '', /containerd-shim-nosuch-v1/);
+      assert.deepEqual(r.left, []);
+      assert.doesNotMatch(namespaces(), /kube-sandbox/);
+    });
   });
 
   it('parses under dash, bash and busybox sh (sh -n)', () => {

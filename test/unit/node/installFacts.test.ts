@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  KeyValues, NodeStepError, parseNodeFacts, parseVerify, sandboxProven, semverFrom, sha256ByPath, stepResult,
+  KeyValues, NodeStepError, parseContainerCheck, parseNodeFacts, parseVerify, sandboxProven, semverFrom, sha256ByPath, stepResult,
+  type ContainerEvidence,
 } from '../../../src/core/node/nodeFacts';
+import { verifyProblem } from '../../../src/core/node/installSteps';
 import { NODE_SCRIPT } from '../../../src/core/node/nodeScript';
 import { scriptArgv } from '../../../src/core/node/remoteScript';
 import { detectOutput, facts, NODE_CONFIG } from './installFixtures';
@@ -74,6 +76,33 @@ describe('verification evidence', () => {
     assert.equal(sandboxProven(parseVerify(output({ starting_gvisor: 'no' }))), false);
     assert.equal(sandboxProven(parseVerify(output({ runsc_exit: '128' }))), false);
   });
+
+  describe('of the throwaway container through containerd', () => {
+    const container = (lines: string): ContainerEvidence => parseContainerCheck(new KeyValues(`script_version=1\n${lines}\ndone=yes\n`));
+    const ran = container('container_exit=0\ncontainer_kernel=4.4.0\ncontainer_dmesg=[    0.000000] Starting gVisor...\ncontainer_starting_gvisor=yes');
+    const problem = (c: ContainerEvidence): string | undefined => verifyProblem({ ...parseVerify(output({})), container: c }, undefined, 'runsc');
+
+    it('is proof when the container booted gVisor', () => {
+      assert.deepEqual(ran, { ran: true, exit: 0, kernel: '4.4.0', startingGvisor: true, dmesg: ['[    0.000000] Starting gVisor...'] });
+      assert.equal(problem(ran), undefined);
+    });
+
+    it('says why not: a shim that fails, one containerd cannot find, a container on the node\'s kernel', () => {
+      const failed = container('container_exit=1\ncontainer_kernel=\ncontainer_error=ctr: failed to start shim: start failed: exit status 1: unknown');
+      assert.match(problem(failed) ?? '', /^a throwaway container that containerd started with the io\.containerd\.runsc\.v1 runtime failed \(exit 1\): ctr: failed to start shim.*Pods with a gVisor RuntimeClass would fail the same way$/);
+      const missing = container('container_exit=1\ncontainer_error=ctr: failed to start shim: exec: "containerd-shim-runsc-v1": executable file not found in $PATH: unknown');
+      assert.match(problem(missing) ?? '', /containerd finds containerd-shim-runsc-v1 on its own PATH/);
+      const hostKernel = container('container_exit=0\ncontainer_kernel=6.1.0-18-amd64');
+      assert.match(problem(hostKernel) ?? '', /ran, but not in gVisor: it reports kernel 6\.1\.0-18-amd64 \(the node's is 6\.1\.0-18-amd64\) and its dmesg has no "Starting gVisor"/);
+      assert.match(problem(container('container_exit=124\ncontainer_error=the container did not finish within 120 s')) ?? '', /failed \(exit 124\): the container did not finish within 120 s/);
+    });
+
+    it('is no problem when skipped, and the skip says why', () => {
+      const skipped = container('container_skipped=ctr (containerd\'s client) is not on the node\'s PATH');
+      assert.deepEqual(skipped, { ran: false, skipped: 'ctr (containerd\'s client) is not on the node\'s PATH' });
+      assert.equal(problem(skipped), undefined);
+    });
+  });
 });
 
 describe('calls to the node script', () => {
@@ -87,6 +116,8 @@ describe('calls to the node script', () => {
     assert.deepEqual(scriptArgv('/s', { sub: 'detect', hintDir: '/usr/local/bin', probePlatform: 'kvm', files: { state: '/var/lib/k/s' } }),
       ['sh', '/s', 'detect', '/usr/local/bin', 'kvm', 'state', '/var/lib/k/s']);
     assert.deepEqual(scriptArgv('/s', { sub: 'health', kind: 'containerd', socket: '/run/c.sock', seconds: 0.2 }).slice(3), ['containerd', '/run/c.sock', '1']);
+    assert.deepEqual(scriptArgv('/s', { sub: 'container', socket: '/run/containerd/containerd.sock', runtimeType: 'io.containerd.runsc.v1' }).slice(2),
+      ['container', '/run/containerd/containerd.sock', 'io.containerd.runsc.v1']);
   });
 
   it('refuses empty arguments and odd file names', () => {
@@ -96,7 +127,7 @@ describe('calls to the node script', () => {
 
   it('is one POSIX sh script that knows every subcommand the installer calls', () => {
     assert.ok(NODE_SCRIPT.startsWith('#!/bin/sh\n'));
-    for (const sub of ['detect', 'install-release', 'install-files', 'install-package', 'write-file', 'remove', 'remove-dir', 'remove-package', 'restart', 'health', 'verify']) {
+    for (const sub of ['detect', 'install-release', 'install-files', 'install-package', 'write-file', 'remove', 'remove-dir', 'remove-package', 'restart', 'health', 'verify', 'container']) {
       assert.match(NODE_SCRIPT, new RegExp(`\\n  ${sub}\\) `), sub);
     }
     assert.doesNotMatch(NODE_SCRIPT, /\beval\b|\[\[ |\bfunction\b|\$\{|^\s*local /m, 'no eval, no bashisms, no (impossible) interpolation');
