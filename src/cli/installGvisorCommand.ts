@@ -24,7 +24,7 @@ const OPTIONS = {
   identity: { type: 'string', multiple: true }, 'known-hosts': { type: 'string' },
   method: { type: 'string' }, version: { type: 'string' }, 'release-mirror': { type: 'string' },
   'runsc-binary': { type: 'string' }, 'shim-binary': { type: 'string' },
-  'containerd-config': { type: 'string' }, 'restart-command': { type: 'string' },
+  'containerd-config': { type: 'string' }, 'containerd-drop-in': { type: 'string' }, 'restart-command': { type: 'string' },
   platform: { type: 'string' }, 'bin-dir': { type: 'string' }, 'state-dir': { type: 'string' },
   node: { type: 'string' }, kubeconfig: { type: 'string' }, context: { type: 'string' },
   'dry-run': { type: 'boolean' }, uninstall: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -55,6 +55,7 @@ export async function installGvisorCommand(args: readonly string[], io: CliIo): 
     ...(v.version ? { version: v.version } : {}),
     ...(v['release-mirror'] ? { releaseBaseUrl: v['release-mirror'] } : {}),
     ...(v['containerd-config'] ? { containerdConfig: v['containerd-config'] } : {}),
+    ...(v['containerd-drop-in'] ? { containerdDropIn: v['containerd-drop-in'] } : {}),
     // The user's own command, run by the node's shell as written (as root).
     ...(v['restart-command'] ? { restartCommand: ['sh', '-c', v['restart-command']] } : {}),
     ...(v.platform ? { platform: v.platform } : {}),

@@ -112,6 +112,11 @@ Where:
                            /etc/containerd/config.toml); runsc.toml goes next
                            to it; the original is kept as
                            config.toml.kube-sandbox.bak
+  --containerd-drop-in PATH
+                           Put the runtime in this drop-in instead (e.g.
+                           /etc/containerd/conf.d/99-kube-sandbox-runsc.toml),
+                           added to the config's imports if needed;
+                           containerd 2.0+ only (1.x would drop settings)
   --restart-command CMD    How to restart the runtime, run by the node's shell
                            as root (default: systemctl or rc-service)
   --state-dir DIR          Where the record of what was installed is kept

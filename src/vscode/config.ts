@@ -24,6 +24,7 @@ export type SettingKey =
   | 'install.platform'
   | 'install.concurrency'
   | 'install.containerdConfig'
+  | 'install.containerdDropIn'
   | 'install.restartCommand'
   | 'install.runscBinary'
   | 'install.shimBinary'
@@ -43,6 +44,7 @@ export interface NodeSshSettings {
   readonly jumpHost?: string;
   /** Node-specific install paths and restart command (override `kubeSandbox.install.*`). */
   readonly containerdConfig?: string;
+  readonly containerdDropIn?: string;
   readonly restartCommand?: string;
   readonly binDir?: string;
   readonly stateDir?: string;
@@ -56,6 +58,8 @@ export interface InstallSettings {
   readonly platform: 'systrap' | 'kvm';
   readonly concurrency: number;
   readonly containerdConfig?: string;
+  /** Add the runtime in this drop-in (containerd 2.0+) instead of the main config. */
+  readonly containerdDropIn?: string;
   /** Run by the node's shell as root (`sh -c`); empty: systemd or OpenRC. */
   readonly restartCommand?: string;
   readonly runscBinary?: string;
@@ -133,7 +137,7 @@ export class Config implements vscode.Disposable {
     const c = this.read(scope);
     return normaliseInstall({
       method: c.get('install.method'), version: c.get('install.version'), platform: c.get('install.platform'),
-      concurrency: c.get('install.concurrency'), containerdConfig: c.get('install.containerdConfig'),
+      concurrency: c.get('install.concurrency'), containerdConfig: c.get('install.containerdConfig'), containerdDropIn: c.get('install.containerdDropIn'),
       restartCommand: c.get('install.restartCommand'), runscBinary: c.get('install.runscBinary'), shimBinary: c.get('install.shimBinary'),
     });
   }
@@ -244,6 +248,7 @@ export function normaliseNodes(raw: unknown): ReadonlyMap<string, NodeSshSetting
       identityFile: normalisePath(entry['identityFile']),
       jumpHost: normalisePath(entry['jumpHost']),
       containerdConfig: normalisePath(entry['containerdConfig']),
+      containerdDropIn: normalisePath(entry['containerdDropIn']),
       restartCommand: normalisePath(entry['restartCommand']),
       binDir: normalisePath(entry['binDir']),
       stateDir: normalisePath(entry['stateDir']),
@@ -268,12 +273,12 @@ export function normaliseInstall(raw: Record<keyof InstallSettings, unknown>): I
   const platform = raw.platform === 'kvm' ? 'kvm' : 'systrap';
   const n = raw.concurrency;
   const concurrency = typeof n === 'number' && Number.isFinite(n) ? Math.min(MAX_INSTALL_CONCURRENCY, Math.max(1, Math.round(n))) : DEFAULT_INSTALL_CONCURRENCY;
-  const optional = (key: 'version' | 'containerdConfig' | 'restartCommand' | 'runscBinary' | 'shimBinary'): Partial<InstallSettings> => {
+  const optional = (key: 'version' | 'containerdConfig' | 'containerdDropIn' | 'restartCommand' | 'runscBinary' | 'shimBinary'): Partial<InstallSettings> => {
     const v = normalisePath(raw[key]);
     return v === undefined ? {} : { [key]: v };
   };
   return {
     method, platform, concurrency,
-    ...optional('version'), ...optional('containerdConfig'), ...optional('restartCommand'), ...optional('runscBinary'), ...optional('shimBinary'),
+    ...optional('version'), ...optional('containerdConfig'), ...optional('containerdDropIn'), ...optional('restartCommand'), ...optional('runscBinary'), ...optional('shimBinary'),
   };
 }

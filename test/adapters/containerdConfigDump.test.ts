@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'smol-toml';
 import { addRunscRuntime } from '../../src/core/node/containerdConfig';
+import { addImport, planContainerdDropIn } from '../../src/core/node/containerdDropIn';
 import { realisticContainerdConfig } from '../harness/containerdNode';
 
 const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
@@ -108,5 +109,32 @@ describe('containerd config dump accepts the edited configs', { skip: containerd
     const version = spawnSync('containerd', ['--version'], { encoding: 'utf8' }).stdout;
     if (!/ v?1\./.test(version)) return; // containerd 2.x merges maps; the fact is about 1.x
     assert.ok(!result.raw.includes('runtimes.runc]'), 'containerd 1.x replaced its runtime list with the file one');
+  });
+
+  it('shows why a drop-in is refused on containerd 1.x: the imported CRI section replaces the main one', () => {
+    const version = spawnSync('containerd', ['--version'], { encoding: 'utf8' }).stdout;
+    if (!/ v?1\./.test(version)) return; // containerd 2.x deep-merges; the fact is about 1.x
+    const dropInPath = path.join(dir, 'conf.d', '99-kube-sandbox-runsc.toml');
+    const main = realisticContainerdConfig(dir);
+    const plan = planContainerdDropIn(main, { mainConfigPath: path.join(dir, 'config.toml'), dropInPath, containerdVersion: '1.6.20' });
+    assert.ok(plan.kind === 'ok' && plan.mergeSafe === false);
+    if (plan.kind !== 'ok') return;
+    fs.mkdirSync(path.dirname(dropInPath), { recursive: true });
+    fs.writeFileSync(dropInPath, plan.content);
+    const withImport = addImport(main, dropInPath, 'config.toml');
+    assert.ok(withImport.kind === 'changed');
+    if (withImport.kind !== 'changed') return;
+    const plain = dump(main);
+    const merged = dump(withImport.text);
+    assert.ok(plain.ok && merged.ok, 'containerd loads both');
+    if (!plain.ok || !merged.ok) return;
+    const cri = ['plugins', 'io.containerd.grpc.v1.cri'];
+    const get = (d: { config: Leaves }, ...key: string[]): string | undefined => d.config.get([...cri, ...key].join('\u0000'));
+    assert.equal(get(merged, 'containerd', 'runtimes', 'runsc', 'runtime_type'), '"io.containerd.runsc.v1"', 'the drop-in is loaded');
+    assert.equal(get(plain, 'sandbox_image'), '"registry.k8s.io/pause:3.9"');
+    assert.notEqual(get(merged, 'sandbox_image'), '"registry.k8s.io/pause:3.9"', 'the main file\'s sandbox image is gone');
+    assert.equal(get(plain, 'containerd', 'runtimes', 'runc', 'options', 'SystemdCgroup'), 'true');
+    assert.notEqual(get(merged, 'containerd', 'runtimes', 'runc', 'options', 'SystemdCgroup'), 'true', 'and so is runc\'s SystemdCgroup');
+    fs.rmSync(path.dirname(dropInPath), { recursive: true, force: true });
   });
 });

@@ -14,7 +14,10 @@
 
 import { posix } from 'node:path';
 import { containerdMajor, DEFAULT_RUNSC_CONFIG_PATH, inspectContainerdConfig, RUNSC_OPTIONS_TYPE_URL, RUNSC_RUNTIME_TYPE } from './containerdConfig';
-import { formatPath, formatString } from './tomlTree';
+import { parseToml, type ConfigEditResult } from './configEdit';
+import { applyEdits, type TextEdit } from './tomlEdit';
+import { scanDocument } from './tomlScan';
+import { flattenLeaves, formatPath, formatString } from './tomlTree';
 
 export const DEFAULT_DROP_IN_PATH = '/etc/containerd/conf.d/99-kube-sandbox-runsc.toml';
 
@@ -109,4 +112,74 @@ export function planContainerdDropIn(mainText: string, options: DropInOptions = 
   if (coveredBy) notes.push(`${mainPath} already imports ${path} (through ${JSON.stringify(coveredBy)}).`);
   else notes.push(`${mainPath} does not import ${path}: its imports would need an entry for it (${info.imports.length > 0 ? `now ${JSON.stringify(info.imports)}` : 'it has none'}).`);
   return { kind: 'ok', path, content, ...(coveredBy !== undefined ? { coveredBy } : {}), mergeSafe, notes };
+}
+
+/** Adds `entry` to the main config's top-level `imports`, editing the text minimally: into the
+ * existing array, or as a new `imports` line after `version` (top-level keys must come before
+ * the first table). The result is parsed again and must differ from the original only there. */
+export function addImport(text: string, entry: string, fileLabel: string): ConfigEditResult {
+  const parsed = parseToml(text, fileLabel);
+  if (parsed.kind === 'error') return parsed;
+  const old = parsed.value['imports'];
+  if (old !== undefined && (!Array.isArray(old) || old.some((v) => typeof v !== 'string'))) {
+    return { kind: 'error', message: `${fileLabel} has an imports value that is not a list of paths; fix it by hand, then run again.` };
+  }
+  const before = (old ?? []) as string[];
+  if (before.includes(entry)) return { kind: 'unchanged', summary: [`${fileLabel} already imports ${entry}.`] };
+  const doc = scanDocument(text);
+  const eol = doc.eol;
+  const root = doc.sections.find((s) => s.isRoot);
+  const existing = root?.keyValues.find((kv) => kv.path.length === 1 && kv.path[0] === 'imports');
+  const quoted = formatString(entry);
+  let edits: TextEdit[];
+  if (existing) {
+    if (existing.value.kind !== 'array') return { kind: 'error', message: `Cannot safely edit the imports line of ${fileLabel}; add ${quoted} to it by hand.` };
+    const open = existing.value.start + 1;
+    const inner = text.slice(open, existing.value.end - 1);
+    // The last line of the list that holds an element (comments and blank lines skipped).
+    const lines = inner.split('\n');
+    let i = lines.length - 1;
+    while (i >= 0 && (lines[i] ?? '').replace(/#.*$/, '').trim() === '') i--;
+    if (i < 0) edits = [{ start: existing.value.start, end: existing.value.end, newText: `[${quoted}]` }];
+    else {
+      const line = lines[i] ?? '';
+      const lineStart = open + lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0);
+      const content = line.replace(/#.*$/, '').trimEnd();
+      const afterLast = lineStart + content.length;
+      if (i === lines.length - 1) {
+        // The closing bracket is on this line: add the entry inline.
+        edits = [{ start: afterLast, end: afterLast, newText: content.endsWith(',') ? ` ${quoted}` : `, ${quoted}` }];
+      } else {
+        // A list over several lines: the entry on a new line after the last, in its indent.
+        const lineEnd = lineStart + line.length + 1;
+        const indent = /^[ \t]*/.exec(line)?.[0] ?? '  ';
+        edits = [
+          ...(content.endsWith(',') ? [] : [{ start: afterLast, end: afterLast, newText: ',' }]),
+          { start: lineEnd, end: lineEnd, newText: `${indent}${quoted},${eol}` },
+        ];
+      }
+    }
+  } else {
+    const version = root?.keyValues.find((kv) => kv.path.length === 1 && kv.path[0] === 'version');
+    const at = version ? version.lineEnd : 0;
+    const needsEol = version !== undefined && at === text.length && !text.endsWith('\n');
+    edits = [{ start: at, end: at, newText: `${needsEol ? eol : ''}imports = [${quoted}]${eol}` }];
+  }
+  return checkImports(text, edits, before, entry, fileLabel);
+}
+
+function checkImports(text: string, edits: readonly TextEdit[], before: readonly string[], entry: string, fileLabel: string): ConfigEditResult {
+  const newText = applyEdits(text, edits);
+  const oldParsed = parseToml(text, fileLabel);
+  const newParsed = parseToml(newText, fileLabel);
+  const refuse = (why: string): ConfigEditResult => ({
+    kind: 'error', message: `Kube Sandbox refused its own edit of ${fileLabel}'s imports: ${why}. Nothing was changed; add "${entry}" to imports by hand.`,
+  });
+  if (oldParsed.kind === 'error' || newParsed.kind === 'error') return refuse('the edited text would not be valid TOML');
+  const a = flattenLeaves({ ...oldParsed.value, imports: [] });
+  const b = flattenLeaves({ ...newParsed.value, imports: [] });
+  if (a.size !== b.size || [...a].some(([k, v]) => b.get(k) !== v)) return refuse('another value would change');
+  const got = newParsed.value['imports'];
+  if (JSON.stringify(got) !== JSON.stringify([...before, entry])) return refuse('the list would not be the old one plus the new entry');
+  return { kind: 'changed', text: newText, edits, summary: [`Add "${entry}" to the imports of ${fileLabel}, so containerd loads the drop-in.`], changes: [] };
 }

@@ -36,6 +36,9 @@ export interface InstallOptions {
   readonly upload?: UploadSet;
   /** Default /etc/containerd/config.toml. */
   readonly containerdConfig?: string;
+  /** Add the runtime in this drop-in file (loaded through the main config's `imports`)
+   * instead of editing the main config's CRI section; containerd 2.0 and later only. */
+  readonly containerdDropIn?: string;
   /** Default runsc.toml next to the containerd config. */
   readonly runscConfig?: string;
   /** Where release and upload binaries go. Default /usr/local/bin. */
@@ -68,11 +71,12 @@ export interface InstallPaths {
   readonly config: string;
   readonly runscToml: string;
   readonly crioDropIn: string;
+  readonly containerdDropIn?: string;
   readonly binDir: string;
   readonly stateFile: string;
 }
 
-export function installPaths(o: Pick<InstallOptions, 'containerdConfig' | 'runscConfig' | 'binDir' | 'stateDir'>): InstallPaths {
+export function installPaths(o: Pick<InstallOptions, 'containerdConfig' | 'containerdDropIn' | 'runscConfig' | 'binDir' | 'stateDir'>): InstallPaths {
   const config = o.containerdConfig ?? DEFAULT_CONTAINERD_CONFIG;
   // One record per containerd config, so several runtimes on one machine keep theirs apart.
   const key = createHash('sha256').update(config).digest('hex').slice(0, 12);
@@ -80,6 +84,7 @@ export function installPaths(o: Pick<InstallOptions, 'containerdConfig' | 'runsc
     config,
     runscToml: o.runscConfig ?? posix.join(posix.dirname(config), 'runsc.toml'),
     crioDropIn: CRIO_DROP_IN_PATH,
+    ...(o.containerdDropIn ? { containerdDropIn: o.containerdDropIn } : {}),
     binDir: (o.binDir ?? DEFAULT_BIN_DIR).replace(/(.)\/+$/, '$1'),
     stateFile: posix.join(o.stateDir ?? DEFAULT_STATE_DIR, `gvisor-${key}.state`),
   };
@@ -96,6 +101,7 @@ export function detectFiles(p: InstallPaths): Record<string, string> {
     runsc_toml_backup: backupOf(p.runscToml),
     crio_dropin: p.crioDropIn,
     crio_dropin_backup: backupOf(p.crioDropIn),
+    ...(p.containerdDropIn ? { containerd_dropin: p.containerdDropIn, containerd_dropin_backup: backupOf(p.containerdDropIn) } : {}),
     state: p.stateFile,
   };
 }
@@ -107,6 +113,8 @@ export function checkInstallOptions(o: InstallOptions): string[] {
     if (v !== undefined && !v.startsWith('/')) problems.push(`${what} must be an absolute path on the node, got "${v}".`);
   };
   absolute(o.containerdConfig, '--containerd-config');
+  absolute(o.containerdDropIn, '--containerd-drop-in');
+  if (o.containerdDropIn !== undefined && o.containerdDropIn === (o.containerdConfig ?? DEFAULT_CONTAINERD_CONFIG)) problems.push('--containerd-drop-in must be another file than the containerd config itself.');
   absolute(o.runscConfig, 'The runsc.toml path');
   absolute(o.binDir, '--bin-dir');
   absolute(o.stateDir, '--state-dir');

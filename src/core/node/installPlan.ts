@@ -3,7 +3,8 @@
 // text), and — before anything runs — what stops the install and what the user should know.
 // Pure: the same facts and options always give the same plan.
 import { parseToml } from './configEdit';
-import { addRunscRuntime } from './containerdConfig';
+import { addRunscRuntime, inspectContainerdConfig, RUNSC_RUNTIME_TYPE } from './containerdConfig';
+import { addImport, planContainerdDropIn } from './containerdDropIn';
 import { ensureCrioDropIn } from './crioConfig';
 import { parseReleaseVersion, releaseArch, checkReleaseBaseUrl, type ReleaseArch } from './gvisorRelease';
 import { planBinaries, type BinaryPlan } from './installBinaries';
@@ -25,7 +26,7 @@ export type RestartPlan =
 
 export interface PlannedWrite {
   readonly path: string;
-  readonly role: 'runsc-config' | 'containerd-config' | 'crio-drop-in';
+  readonly role: 'runsc-config' | 'containerd-config' | 'containerd-drop-in' | 'crio-drop-in';
   /** The file as the plan saw it; the write refuses to go on if it changed since. */
   readonly before: NodeFile;
   readonly after: string;
@@ -111,6 +112,46 @@ export function describeRestart(r: RestartPlan): string {
   return r.init === 'systemd' ? `systemctl restart ${r.service}` : `rc-service ${r.service} restart`;
 }
 
+/** The runtime in a drop-in (written first, so the main config's check sees it), and an
+ * `imports` entry in the main config when nothing there loads it yet. */
+function planDropInWrites(
+  facts: NodeFacts, o: InstallOptions, paths: InstallPaths, configText: string | undefined, runtimeName: string,
+  out: { blockers: string[]; notes: string[]; unchanged: string[]; writes: PlannedWrite[] },
+): void {
+  const dropInPath = paths.containerdDropIn ?? '';
+  const files = facts.files;
+  const fileOf = (name: string): NodeFile => files[name] ?? { exists: false };
+  if (configText === undefined) {
+    out.blockers.push(`containerd has no config file at ${paths.config}, so nothing would import ${dropInPath}. Leave out --containerd-drop-in: Kube Sandbox then writes ${paths.config} itself.`);
+    return;
+  }
+  const plan = planContainerdDropIn(configText, {
+    mainConfigPath: paths.config, dropInPath, runtimeName, configPath: paths.runscToml,
+    ...(facts.containerd?.version ? { containerdVersion: facts.containerd.version } : {}),
+  });
+  if (plan.kind === 'error') {
+    out.blockers.push(plan.message);
+    return;
+  }
+  if (plan.mergeSafe !== true) {
+    out.blockers.push(`${plan.notes[0] ?? ''} Leave out --containerd-drop-in to add the runtime to ${paths.config} itself (backed up, nothing dropped).`);
+    return;
+  }
+  const inline = inspectContainerdConfig(configText, paths.config);
+  if (inline.kind === 'ok' && inline.info.runtimes.some((r) => r.name === runtimeName)) {
+    out.blockers.push(`${paths.config} itself already defines the runtime "${runtimeName}", so a drop-in would only shadow it. Leave out --containerd-drop-in, or remove that runtime from ${paths.config} first.`);
+    return;
+  }
+  out.notes.push(`containerd ${facts.containerd?.version ?? ''} merges imported files into the main config key by key, so the drop-in adds the runtime without hiding any setting of ${paths.config}.`.replace(/ {2,}/g, ' '));
+  const before = fileOf('containerd_dropin');
+  const dropIn: ReturnType<typeof addRunscRuntime> = textOf(before) === plan.content
+    ? { kind: 'unchanged', summary: [`${dropInPath} already holds the gVisor runtime "${runtimeName}".`] }
+    : { kind: 'changed', text: plan.content, edits: [], changes: [], summary: [`${before.exists ? 'Rewrite' : 'Write'} the drop-in ${dropInPath} with the gVisor runtime "${runtimeName}" (${RUNSC_RUNTIME_TYPE}, ConfigPath ${paths.runscToml}).`] };
+  writeFor('containerd-drop-in', dropInPath, before, dropIn, true, fileOf('containerd_dropin_backup'), out);
+  if (plan.coveredBy !== undefined) out.notes.push(`${paths.config} already imports it (${JSON.stringify(plan.coveredBy)}), so it stays as it is.`);
+  else writeFor('containerd-config', paths.config, fileOf('containerd_config'), addImport(configText, dropInPath, paths.config), true, fileOf('containerd_config_backup'), out, o.testing?.transformContainerdConfig);
+}
+
 function writeFor(
   role: PlannedWrite['role'], path: string, before: NodeFile, result: ReturnType<typeof addRunscRuntime>, restarts: boolean,
   backupFile: NodeFile | undefined, out: { blockers: string[]; unchanged: string[]; writes: PlannedWrite[] }, transform?: (t: string) => string,
@@ -131,7 +172,7 @@ function writeFor(
   const backup = before.exists ? backupOf(path) : undefined;
   const summary = [...result.summary];
   if (backup) summary.push(backupFile?.exists ? `The backup ${backup} from an earlier run is kept as it is.` : `The original is kept as ${backup}.`);
-  out.writes.push({ role, path, before, after, summary, ...(backup ? { backup } : {}), check: role === 'containerd-config', restarts });
+  out.writes.push({ role, path, before, after, summary, ...(backup ? { backup } : {}), check: role === 'containerd-config' || role === 'containerd-drop-in', restarts });
 }
 
 /** `binariesInstalled`: the plan made again after this run installed the binaries, from
@@ -174,15 +215,21 @@ export function planInstall(facts: NodeFacts, o: InstallOptions, stage: { readon
     }
     const runscToml = ensureRunscToml(textOf(fileOf('runsc_toml')), { platform, binaryName: bin.runscPath }, paths.runscToml);
     writeFor('runsc-config', paths.runscToml, fileOf('runsc_toml'), runscToml, false, fileOf('runsc_toml_backup'), { blockers, unchanged, writes });
-    const edited = addRunscRuntime(configText ?? '', {
-      runtimeName, configPath: paths.runscToml, fileLabel: paths.config,
-      ...(facts.containerd.version ? { containerdVersion: facts.containerd.version } : {}),
-    });
-    if (configText === undefined && edited.kind === 'changed') {
-      notes.push(`containerd has no config file at ${paths.config} (it runs on built-in defaults): a new one is written with the runtimes runc and ${runtimeName}.`);
+    if (state.containerdDropIn && state.containerdDropIn !== paths.containerdDropIn) {
+      blockers.push(`An earlier install put the runtime in the drop-in ${state.containerdDropIn}. Run again with --containerd-drop-in ${state.containerdDropIn}, or uninstall first.`);
+    } else if (paths.containerdDropIn) {
+      planDropInWrites(facts, o, paths, configText, runtimeName, { blockers, notes, unchanged, writes });
+    } else {
+      const edited = addRunscRuntime(configText ?? '', {
+        runtimeName, configPath: paths.runscToml, fileLabel: paths.config,
+        ...(facts.containerd.version ? { containerdVersion: facts.containerd.version } : {}),
+      });
+      if (configText === undefined && edited.kind === 'changed') {
+        notes.push(`containerd has no config file at ${paths.config} (it runs on built-in defaults): a new one is written with the runtimes runc and ${runtimeName}.`);
+      }
+      writeFor('containerd-config', paths.config, fileOf('containerd_config'), edited, true, fileOf('containerd_config_backup'),
+        { blockers, unchanged, writes }, o.testing?.transformContainerdConfig);
     }
-    writeFor('containerd-config', paths.config, fileOf('containerd_config'), edited, true, fileOf('containerd_config_backup'),
-      { blockers, unchanged, writes }, o.testing?.transformContainerdConfig);
     const finalText = writes.find((w) => w.role === 'containerd-config')?.after ?? configText;
     const parsedVersion = finalText ? parseToml(finalText, paths.config) : undefined;
     const configVersion = parsedVersion?.kind === 'ok' && typeof parsedVersion.value['version'] === 'number' ? parsedVersion.value['version'] : undefined;

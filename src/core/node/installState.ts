@@ -30,6 +30,8 @@ export interface InstallState {
   readonly package?: string;
   /** apt source list and keyring this tool added. */
   readonly aptFiles: readonly string[];
+  /** The containerd drop-in written instead of editing the main config (uninstall looks there). */
+  readonly containerdDropIn?: string;
 }
 
 export const EMPTY_STATE: InstallState = { files: [], dirs: [], configs: [], aptFiles: [] };
@@ -40,6 +42,7 @@ export function parseInstallState(text: string | undefined): InstallState {
   let version: string | undefined;
   let releaseSha512: string | undefined;
   let pkg: string | undefined;
+  let dropIn: string | undefined;
   const files: TrackedFile[] = [];
   const dirs: string[] = [];
   const configs: TrackedConfig[] = [];
@@ -53,6 +56,7 @@ export function parseInstallState(text: string | undefined): InstallState {
       case 'version': version = value; break;
       case 'release_sha512': releaseSha512 = value; break;
       case 'package': pkg = value; break;
+      case 'containerd_drop_in': dropIn = value; break;
       case 'apt_file': aptFiles.push(value); break;
       case 'dir': dirs.push(value); break;
       case 'file': {
@@ -76,7 +80,7 @@ export function parseInstallState(text: string | undefined): InstallState {
   }
   return {
     ...(method ? { method } : {}), ...(version ? { version } : {}), ...(releaseSha512 ? { releaseSha512 } : {}),
-    ...(pkg ? { package: pkg } : {}), files, dirs, configs, aptFiles,
+    ...(pkg ? { package: pkg } : {}), files, dirs, configs, aptFiles, ...(dropIn ? { containerdDropIn: dropIn } : {}),
   };
 }
 
@@ -91,6 +95,7 @@ export function renderInstallState(state: InstallState, about: string): string {
   if (state.releaseSha512) lines.push(`release_sha512=${state.releaseSha512}`);
   if (state.package) lines.push(`package=${state.package}`);
   for (const f of state.aptFiles) lines.push(`apt_file=${f}`);
+  if (state.containerdDropIn) lines.push(`containerd_drop_in=${state.containerdDropIn}`);
   for (const f of state.files) if (f.sha256) lines.push(`file=${f.sha256} ${f.path}`);
   for (const d of state.dirs) lines.push(`dir=${d}`);
   for (const c of state.configs) lines.push(`config=${c.sha256} ${c.created ? 'created' : `backup:${c.backup ?? ''}`} ${c.path}`);

@@ -176,6 +176,7 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
       written.push({ write: w, sha256: r.sha256, backupCreated: r.backupCreated });
       changed.push(w.path);
       state = withConfig(state, { path: w.path, created: !w.before.exists, sha256: r.sha256, ...(w.backup ? { backup: w.backup } : {}) });
+      if (w.role === 'containerd-drop-in') state = { ...state, containerdDropIn: w.path };
       emit('configure', 'done', `Wrote ${w.path}${r.backupCreated ? ` (original kept as ${w.backup ?? ''})` : ''}`);
     }
 

@@ -44,7 +44,7 @@ export function planUninstall(facts: NodeFacts, o: InstallOptions): UninstallPla
   const warnings: string[] = [];
   const blockers: string[] = [];
   const restores: PlannedRestore[] = [];
-  const restartingPaths = new Set([paths.config, paths.crioDropIn]);
+  const restartingPaths = new Set([paths.config, paths.crioDropIn, ...(paths.containerdDropIn ? [paths.containerdDropIn] : [])]);
   for (const c of state.configs) {
     const seen = byPath.get(c.path);
     if (!seen) {

@@ -5,6 +5,8 @@ import { GVISOR_NODE_LABEL } from '../cluster/kubeObjects';
 import { findClusterNode } from './clusterNode';
 import { checkInstallOptions, DEFAULT_HEALTH_TIMEOUT_MS, installPaths } from './installOptions';
 import { detectNode, errText, type InstallDeps, type InstallProgress, type InstallRequest, type InstallStep } from './installer';
+import { textOf } from './installPlan';
+import { parseInstallState } from './installState';
 import { dropState, restartAndWait, restoreFile, sha256Hex } from './installSteps';
 import type { NodeFacts } from './nodeFacts';
 import { ScriptSession } from './scriptSession';
@@ -51,7 +53,11 @@ export async function uninstallGvisor(deps: UninstallDeps, request: InstallReque
     emit('detect', 'start', `Connecting the node script to ${deps.shell.label}`);
     session = await ScriptSession.open(deps.shell, { log: (l) => emit('uninstall', 'log', l), ...(deps.signal ? { signal: deps.signal } : {}) });
     facts = await detectNode(session, request, paths.binDir, false);
-    plan = planUninstall(facts, request);
+    // An install through a drop-in recorded where it is: look at it too, even unasked.
+    const recordedDropIn = parseInstallState(textOf(facts.files['state'])).containerdDropIn;
+    const effective = recordedDropIn && recordedDropIn !== request.containerdDropIn ? { ...request, containerdDropIn: recordedDropIn } : request;
+    if (effective !== request) facts = await detectNode(session, effective, paths.binDir, false);
+    plan = planUninstall(facts, effective);
     emit('detect', 'done', plan.node);
     messages.push(...plan.warnings);
     const go = await onPlan?.(plan);

@@ -217,6 +217,7 @@ async function baseRequest(s: InstallSettings, kind: 'install' | 'uninstall'): P
     ...(s.version ? { version: s.version } : {}),
     ...(s.platform ? { platform: s.platform } : {}),
     ...(s.containerdConfig ? { containerdConfig: s.containerdConfig } : {}),
+    ...(s.containerdDropIn ? { containerdDropIn: s.containerdDropIn } : {}),
     ...(s.restartCommand ? { restartCommand: ['sh', '-c', s.restartCommand] } : {}),
     ...(upload ? { upload: await localUploads(expandHome(s.runscBinary as string), s.shimBinary && expandHome(s.shimBinary), missingBinary) } : {}),
   };
@@ -228,6 +229,7 @@ function requestFor(base: InstallRequest, node: NodeSshSettings, target: NodeTar
     ...base,
     ...(target.kind === 'node' ? { nodeName: target.name } : {}),
     ...(node.containerdConfig ? { containerdConfig: node.containerdConfig } : {}),
+    ...(node.containerdDropIn ? { containerdDropIn: node.containerdDropIn } : {}),
     ...(node.binDir ? { binDir: node.binDir } : {}),
     ...(node.stateDir ? { stateDir: node.stateDir } : {}),
     // The user's own command, run by the node's shell as written (as root).

@@ -4,7 +4,7 @@
 // the verification runs a real gVisor sandbox with `runsc do` instead.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { SshRemoteHost } from '../../../src/adapters/ssh';
 import { installGvisor, type InstallProgress } from '../../../src/core/node/installer';
@@ -38,6 +38,16 @@ describe('installGvisor on a real node (sshd, containerd, Debian\'s runsc)', { s
     assert.deepEqual(plan?.writes.map((w) => w.role), ['runsc-config', 'containerd-config']);
     assert.deepEqual(nodeFiles(cd), before);
     assert.equal(cd.pid(), pid);
+  });
+
+  it('refuses a drop-in on this containerd 1.6, which would replace the CRI section, and changes nothing', async () => {
+    const before = nodeFiles(cd);
+    const dropIn = `${cd.dir}/conf.d/99-kube-sandbox-runsc.toml`;
+    const r = await installGvisor({ shell: host }, bedOptions(cd, { containerdDropIn: dropIn }));
+    assert.equal(r.outcome, 'blocked');
+    assert.match(r.error ?? '', /containerd 1\.6\.\S+ replaces a whole plugin section with the imported one, so this drop-in would erase the CRI settings of .*Leave out --containerd-drop-in/);
+    assert.deepEqual(nodeFiles(cd), before);
+    assert.equal(existsSync(dropIn), false);
   });
 
   it('installs: config edited in place and checked, containerd restarted and healthy, gVisor proven', async () => {

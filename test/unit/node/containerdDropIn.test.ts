@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
-import { globMatch, importCovering, planContainerdDropIn } from '../../../src/core/node/containerdDropIn';
+import { addImport, globMatch, importCovering, planContainerdDropIn } from '../../../src/core/node/containerdDropIn';
 import { readFixture } from './configAssertions';
 
 describe('globMatch (Go filepath.Match)', () => {
@@ -63,5 +63,42 @@ describe('planContainerdDropIn', () => {
 
   it('passes on errors about the main file', () => {
     assert.equal(planContainerdDropIn('version = "two"\n').kind, 'error');
+  });
+});
+
+describe('addImport', () => {
+  const entry = '/etc/containerd/conf.d/99-kube-sandbox-runsc.toml';
+  const add = (text: string): string => {
+    const r = addImport(text, entry, 'config.toml');
+    assert.equal(r.kind, 'changed', r.kind === 'error' ? r.message : r.kind);
+    return r.kind === 'changed' ? r.text : '';
+  };
+
+  it('fills containerd 2.0\'s empty imports = [] in place', () => {
+    const main = readFixture('cases', 'containerd-2.0-default-v3.toml');
+    const out = add(main);
+    assert.equal(out, main.replace('imports = []', `imports = ["${entry}"]`));
+  });
+
+  it('appends to one-line and multi-line lists, keeping comments, trailing commas and CRLF', () => {
+    assert.equal(add('version = 3\nimports = ["/a.toml"] # keep\n'), `version = 3\nimports = ["/a.toml", "${entry}"] # keep\n`);
+    assert.equal(add('version = 3\nimports = ["/a.toml",]\n'), `version = 3\nimports = ["/a.toml", "${entry}"]\n`);
+    assert.equal(add('version = 3\nimports = [\n  "/a.toml", # first\n  "/b.toml"\n]\n'),
+      `version = 3\nimports = [\n  "/a.toml", # first\n  "/b.toml",\n  "${entry}",\n]\n`);
+    assert.equal(add('version = 3\r\nimports = [\r\n    "/a.toml",\r\n]\r\n'), `version = 3\r\nimports = [\r\n    "/a.toml",\r\n    "${entry}",\r\n]\r\n`);
+    assert.equal(add('version = 3\nimports = [\n  "/a.toml", "/b.toml"]\n'), `version = 3\nimports = [\n  "/a.toml", "/b.toml", "${entry}"]\n`);
+  });
+
+  it('adds an imports line after version, before any table', () => {
+    assert.equal(add('# node config\nversion = 3\n\n[grpc]\n  address = "/run/c.sock"\n'),
+      `# node config\nversion = 3\nimports = ["${entry}"]\n\n[grpc]\n  address = "/run/c.sock"\n`);
+    assert.equal(add('version = 3'), `version = 3\nimports = ["${entry}"]\n`);
+    assert.equal(add('[grpc]\n  address = "x"\n'), `imports = ["${entry}"]\n[grpc]\n  address = "x"\n`);
+  });
+
+  it('is unchanged when the entry is there, and refuses what is not a list of paths', () => {
+    assert.equal(addImport(`imports = ["${entry}"]\n`, entry, 'c').kind, 'unchanged');
+    const bad = addImport('imports = "/a.toml"\n', entry, 'c');
+    assert.ok(bad.kind === 'error' && /not a list of paths/.test(bad.message));
   });
 });

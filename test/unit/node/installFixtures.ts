@@ -34,7 +34,7 @@ export interface DetectSpec {
 
 const DEFAULT_TOOLS = ['curl', 'sha512sum', 'sha256sum', 'base64', 'tar', 'apt-get', 'dpkg-query', 'ctr', 'timeout'];
 
-export function detectOutput(spec: DetectSpec = {}, options: Pick<InstallOptions, 'containerdConfig' | 'stateDir' | 'binDir'> = {}): string {
+export function detectOutput(spec: DetectSpec = {}, options: Pick<InstallOptions, 'containerdConfig' | 'containerdDropIn' | 'stateDir' | 'binDir'> = {}): string {
   const values: Record<string, string | null> = {
     script_version: '1',
     arch: 'x86_64',
@@ -71,6 +71,6 @@ export function detectOutput(spec: DetectSpec = {}, options: Pick<InstallOptions
   return `${lines.join('\n')}\n`;
 }
 
-export function facts(spec: DetectSpec = {}, options: Pick<InstallOptions, 'containerdConfig' | 'stateDir' | 'binDir'> = {}): NodeFacts {
+export function facts(spec: DetectSpec = {}, options: Pick<InstallOptions, 'containerdConfig' | 'containerdDropIn' | 'stateDir' | 'binDir'> = {}): NodeFacts {
   return parseNodeFacts(detectOutput(spec, options), Object.keys(detectFiles(installPaths(options))));
 }

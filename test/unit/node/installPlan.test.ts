@@ -160,3 +160,51 @@ describe('install plan: CRI-O', () => {
     assert.equal(plan.shimReady, true, 'CRI-O runs runsc itself, no shim needed');
   });
 });
+
+describe('install plan: the runtime in a containerd drop-in (--containerd-drop-in)', () => {
+  const DROP_IN = '/etc/containerd/conf.d/99-kube-sandbox-runsc.toml';
+  const V3 = 'version = 3\nimports = []\nroot = "/var/lib/containerd"\n\n[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n';
+  const containerd2 = { containerd_version: 'containerd containerd.io v2.0.4 1a43cb6' };
+  const opts: InstallOptions = { ...distro, containerdDropIn: DROP_IN };
+
+  it('writes the drop-in first, then adds it to imports, on containerd 2.x', () => {
+    const plan = planInstall(facts({ set: containerd2, files: { containerd_config: V3 } }, opts), opts);
+    assert.deepEqual(plan.blockers, []);
+    assert.deepEqual(plan.writes.map((w) => [w.role, w.path, w.check, w.restarts]), [
+      ['runsc-config', '/etc/containerd/runsc.toml', false, false],
+      ['containerd-drop-in', DROP_IN, true, true],
+      ['containerd-config', '/etc/containerd/config.toml', true, true],
+    ]);
+    const [, dropIn, main] = plan.writes;
+    assert.deepEqual(JSON.parse(JSON.stringify(parse(dropIn?.after ?? ''))), {
+      version: 3,
+      plugins: { 'io.containerd.cri.v1.runtime': { containerd: { runtimes: { runsc: { runtime_type: 'io.containerd.runsc.v1', options: { TypeUrl: 'io.containerd.runsc.v1.options', ConfigPath: '/etc/containerd/runsc.toml' } } } } } },
+    });
+    assert.equal(main?.after, V3.replace('imports = []', `imports = ["${DROP_IN}"]`), 'the main config gains one import and nothing else');
+    assert.ok(plan.notes.some((n) => /merges imported files into the main config key by key/.test(n)));
+  });
+
+  it('leaves the main config alone when an import already covers the drop-in', () => {
+    const covered = V3.replace('imports = []', 'imports = ["/etc/containerd/conf.d/*.toml"]');
+    const plan = planInstall(facts({ set: containerd2, files: { containerd_config: covered } }, opts), opts);
+    assert.deepEqual(plan.writes.map((w) => w.role), ['runsc-config', 'containerd-drop-in']);
+    assert.ok(plan.notes.some((n) => n.includes('already imports it ("/etc/containerd/conf.d/*.toml")')));
+  });
+
+  it('refuses on containerd 1.x, which would drop the main config\'s CRI settings, and when the version is unknown', () => {
+    const old = planInstall(facts({}, opts), opts);
+    assert.deepEqual(old.writes.map((w) => w.role), ['runsc-config'], 'planned, but a blocker stops everything');
+    assert.match(old.blockers.join(' '), /containerd 1\.6\.20.* replaces a whole plugin section with the imported one.*Leave out --containerd-drop-in/);
+    const unknown = planInstall(facts({ set: { containerd_version: 'containerd (no version)' }, files: { containerd_config: V3 } }, opts), opts);
+    assert.match(unknown.blockers.join(' '), /version is unknown/);
+  });
+
+  it('refuses when the main config has no file, already defines the runtime, or an earlier install used another drop-in', () => {
+    assert.match(planInstall(facts({ set: containerd2, files: { containerd_config: null } }, opts), opts).blockers.join(' '), /no config file .* nothing would import/);
+    const inline = `${V3}\n[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]\n  runtime_type = "io.containerd.runsc.v1"\n`;
+    assert.match(planInstall(facts({ set: containerd2, files: { containerd_config: inline } }, opts), opts).blockers.join(' '), /already defines the runtime "runsc"/);
+    const state = renderInstallState({ files: [], dirs: [], configs: [], aptFiles: [], containerdDropIn: DROP_IN }, 'test');
+    const plain = planInstall(facts({ set: containerd2, files: { containerd_config: V3, state } }), distro);
+    assert.match(plain.blockers.join(' '), /An earlier install put the runtime in the drop-in .*99-kube-sandbox-runsc\.toml/);
+  });
+});

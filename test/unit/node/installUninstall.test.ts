@@ -73,6 +73,18 @@ describe('uninstall plan', () => {
     assert.equal(plan.nothingRecorded, false);
   });
 
+  it('removes a drop-in it created and restarts for it, as for the main config', () => {
+    const dropInPath = '/etc/containerd/conf.d/99-kube-sandbox-runsc.toml';
+    const dropIn = '[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runsc]\n  runtime_type = "io.containerd.runsc.v1"\n';
+    const state = record({ configs: [{ path: dropInPath, created: true, sha256: sha(dropIn) }], containerdDropIn: dropInPath });
+    assert.equal(parseInstallState(state).containerdDropIn, dropInPath, 'the record says where the drop-in is');
+    const options = { method: 'release' as const, containerdDropIn: dropInPath };
+    const f = facts({ files: { state } }, options);
+    const plan = planUninstall({ ...f, files: { ...f.files, containerd_dropin: { exists: true, sha256: sha(dropIn), text: dropIn } } }, options);
+    assert.deepEqual(plan.restores.map((r) => [r.path, r.after === undefined ? 'remove' : '?', r.restarts]), [[dropInPath, 'remove', true]]);
+    assert.ok(plan.restart);
+  });
+
   it('leaves a config someone changed since, and one whose backup is gone, and says so', () => {
     const changed = planUninstall(nodeFacts(record(), `${ours}# edited by an admin\n`), { method: 'release' });
     assert.ok(changed.warnings.some((w) => w.includes('/etc/containerd/config.toml was changed after Kube Sandbox wrote it')));
