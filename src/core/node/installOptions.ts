@@ -58,6 +58,8 @@ export interface InstallOptions {
   readonly testing?: {
     /** Applied to the edited containerd config, to make a config the daemon refuses. */
     readonly transformContainerdConfig?: (text: string) => string;
+    /** The containerd version the drop-in decision uses, instead of the node's. */
+    readonly containerdVersion?: string;
   };
 }
 

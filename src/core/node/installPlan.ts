@@ -127,7 +127,7 @@ function planDropInWrites(
   }
   const plan = planContainerdDropIn(configText, {
     mainConfigPath: paths.config, dropInPath, runtimeName, configPath: paths.runscToml,
-    ...(facts.containerd?.version ? { containerdVersion: facts.containerd.version } : {}),
+    ...(o.testing?.containerdVersion ?? facts.containerd?.version ? { containerdVersion: o.testing?.containerdVersion ?? facts.containerd?.version } : {}),
   });
   if (plan.kind === 'error') {
     out.blockers.push(plan.message);
@@ -142,7 +142,7 @@ function planDropInWrites(
     out.blockers.push(`${paths.config} itself already defines the runtime "${runtimeName}", so a drop-in would only shadow it. Leave out --containerd-drop-in, or remove that runtime from ${paths.config} first.`);
     return;
   }
-  out.notes.push(`containerd ${facts.containerd?.version ?? ''} merges imported files into the main config key by key, so the drop-in adds the runtime without hiding any setting of ${paths.config}.`.replace(/ {2,}/g, ' '));
+  out.notes.push(`containerd ${o.testing?.containerdVersion ?? facts.containerd?.version ?? ''} merges imported files into the main config key by key, so the drop-in adds the runtime without hiding any setting of ${paths.config}.`.replace(/ {2,}/g, ' '));
   const before = fileOf('containerd_dropin');
   const dropIn: ReturnType<typeof addRunscRuntime> = textOf(before) === plan.content
     ? { kind: 'unchanged', summary: [`${dropInPath} already holds the gVisor runtime "${runtimeName}".`] }
@@ -264,6 +264,9 @@ export function planInstall(facts: NodeFacts, o: InstallOptions, stage: { readon
   const steps: string[] = [bin.summary];
   for (const w of writes) steps.push(...w.summary.map((s, i) => (i === 0 ? s : `  ${s}`)));
   for (const u of unchanged) steps.push(u);
+  if (runtime?.kind === 'containerd' && writes.some((w) => w.role === 'containerd-config' || w.role === 'containerd-drop-in')) {
+    steps.push('Compare containerd\'s effective config (containerd config dump) before and after the edit: if any setting would be lost or changed, put every file back without restarting.');
+  }
   if (needsRestart && restart && runtime) {
     steps.push(`Restart ${runtime.kind} (${describeRestart(restart)}), wait up to ${Math.round((o.healthTimeoutMs ?? 60_000) / 1000)} s for it to answer with its CRI plugin running; if it does not, put the config back as it was, restart again and say so.`);
   } else if (runtime) {

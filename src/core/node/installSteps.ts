@@ -94,6 +94,13 @@ export async function restoreFile(s: ScriptSession, path: string, before: NodeFi
   await s.run(`Restoring ${path}`, { sub: 'write-file', target: path, source, expectSha256: writtenSha, mode: 0o644 }, 60_000, { signal: null });
 }
 
+/** containerd's effective config of `config` (see containerdDump.ts), or why there is none. */
+export async function effectiveConfig(s: ScriptSession, containerdBin: string, config: string): Promise<{ readonly dump: string } | { readonly error: string }> {
+  const kv = await s.run('Asking containerd for its effective config', { sub: 'dump', containerdBin, config }, 60_000, { signal: null });
+  const b64 = kv.get('dump_b64');
+  return b64 !== undefined ? { dump: Buffer.from(b64, 'base64').toString('utf8') } : { error: kv.get('dump_error') ?? 'no output' };
+}
+
 /** Removes a backup this run made, when it still holds what the file held before. */
 export async function dropBackup(s: ScriptSession, backup: string, before: NodeFile): Promise<void> {
   if (!before.exists || before.sha256 === undefined) return;

@@ -11,12 +11,13 @@ import { checkInstallOptions, DEFAULT_HEALTH_TIMEOUT_MS, detectFiles, installPat
 import { planInstall, type InstallPlan, type PlannedWrite } from './installPlan';
 import { withConfig, withFiles, type InstallState } from './installState';
 import {
-  dropBackup, installBinaries, restartAndWait, restoreFile, saveState, verifyProblem, verifySandbox, writePlanned,
+  dropBackup, effectiveConfig, installBinaries, restartAndWait, restoreFile, saveState, verifyProblem, verifySandbox, writePlanned,
 } from './installSteps';
 import { parseNodeFacts, type NodeFacts, type NodeFile, type VerifyEvidence } from './nodeFacts';
 import type { NodeLabeler, NodeShell } from './nodeShell';
 import type { RunscPlatform } from './runscToml';
 import { ScriptSession } from './scriptSession';
+import { describeChanges, lostSettings } from './containerdDump';
 
 export type InstallStep = 'detect' | 'install' | 'configure' | 'restart' | 'verify' | 'label' | 'rollback' | 'uninstall';
 
@@ -94,6 +95,7 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
   let stateFile: NodeFile = { exists: false };
   const written: Array<{ write: PlannedWrite; sha256: string; backupCreated: boolean }> = [];
   let restarted = false;
+  let restartAttempted = false;
   let evidence: VerifyEvidence | undefined;
   const about = `containerd config ${paths.config}`;
   const finish = (outcome: InstallOutcome, extra: Partial<InstallReport> = {}): InstallReport => ({
@@ -119,7 +121,8 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
       messages.push(`Rolled back: ${written.map((w) => w.write.path).join(', ')} ${written.length === 1 ? 'is' : 'are'} back as before this run${kept.length > 0 ? ` (the first backup also stays in ${kept.join(', ')})` : ''}.`);
       const binaries = changed.filter((c) => !written.some((w) => w.write.path === c));
       if (binaries.length > 0) messages.push(`Installed in this run and left in place (uninstall removes them): ${binaries.join(', ')}.`);
-      if (plan?.restart && plan.runtime && written.some((w) => w.write.restarts)) {
+      // Until a restart was tried, the runtime still runs with the old config.
+      if (restartAttempted && plan?.restart && plan.runtime && written.some((w) => w.write.restarts)) {
         const health = await restartAndWait(session, plan.restart, plan.runtime, request.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, { signal: null });
         restarted = true;
         messages.push(health.healthy
@@ -169,6 +172,7 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
       if (plan.blockers.length > 0) return finish('failed', { error: `The binaries were installed, but: ${plan.blockers.join(' ')}` });
     }
 
+    const baseline = await effectiveBefore(session, plan, paths.config, emit);
     for (const w of plan.writes) {
       emit('configure', 'start', w.summary[0] ?? `Writing ${w.path}`);
       const r = await writePlanned(session, w, plan.runtime, plan.runtimeName);
@@ -180,8 +184,17 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
       emit('configure', 'done', `Wrote ${w.path}${r.backupCreated ? ` (original kept as ${w.backup ?? ''})` : ''}`);
     }
 
+    if (baseline !== undefined && plan.runtime?.kind === 'containerd' && written.some((w) => w.write.restarts)) {
+      const now = await effectiveConfig(session, plan.runtime.bin, paths.config);
+      const lost = 'dump' in now ? lostSettings(baseline, now.dump, plan.runtimeName) : now;
+      if (!Array.isArray(lost)) return await rollback(`containerd could not print its effective config after the edit (${lost.error}); nothing was restarted.`);
+      if (lost.length > 0) return await rollback(`with the edit, containerd's effective config would lose or change settings it has now: ${describeChanges(lost)}. Nothing was restarted.`);
+      emit('configure', 'done', 'containerd\'s effective config keeps every setting it had, plus the runtime');
+    }
+
     if (plan.restart && plan.runtime && written.some((w) => w.write.restarts)) {
       emit('restart', 'start', `Restarting ${plan.runtime.kind}`);
+      restartAttempted = true;
       const health = await restartAndWait(session, plan.restart, plan.runtime, request.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, deps.signal ? { signal: deps.signal } : {});
       restarted = true;
       if (!health.healthy) return await rollback(`${plan.runtime.kind} did not come back healthy after the restart: ${health.detail ?? 'no answer'}.`);
@@ -215,6 +228,21 @@ export async function installGvisor(deps: InstallDeps, request: InstallRequest):
   } finally {
     await session?.close();
   }
+}
+
+/** containerd's effective config before this run's edit, to compare with after it; undefined
+ * when there is no containerd config edit, or containerd cannot print it (then only the text-level
+ * check applies, and the log says so). */
+async function effectiveBefore(
+  s: ScriptSession, plan: InstallPlan, config: string, emit: (s: InstallStep, k: InstallProgress['kind'], m: string) => void,
+): Promise<string | undefined> {
+  if (plan.runtime?.kind !== 'containerd' || !plan.writes.some((w) => w.restarts && (w.role === 'containerd-config' || w.role === 'containerd-drop-in'))) return undefined;
+  const main = plan.writes.find((w) => w.role === 'containerd-config');
+  if (main && !main.before.exists) return undefined; // a new file: containerd ran on its defaults
+  const d = await effectiveConfig(s, plan.runtime.bin, config);
+  if ('dump' in d) return d.dump;
+  emit('configure', 'warn', `containerd cannot print its effective config now (${d.error}); the edit is checked by Kube Sandbox's own comparison only.`);
+  return undefined;
 }
 
 async function labelNode(

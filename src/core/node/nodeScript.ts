@@ -416,6 +416,14 @@ cmd_container() {
   out done yes
 }
 
+# dump CONTAINERD_BIN CONFIG: containerd's effective config (imports merged, defaults filled
+# in) as base64, to compare before and after an edit.
+cmd_dump() {
+  if d_out=$("$1" --config "$2" config dump 2>&1); then out dump_b64 "$(printf '%s\n' "$d_out" | base64 | tr -d '\n')"
+  else out dump_error "$(printf '%s\n' "$d_out" | lastline 2)"; fi
+  out done yes
+}
+
 need() { [ "$1" -eq "$2" ] || die usage "$3 takes $2 arguments, got $1"; }
 
 out script_version 1
@@ -434,6 +442,7 @@ case $ksb_cmd in
   health) need $# 3 "$ksb_cmd"; cmd_health "$@" ;;
   verify) need $# 5 "$ksb_cmd"; cmd_verify "$@" ;;
   container) need $# 2 "$ksb_cmd"; cmd_container "$@" ;;
+  dump) need $# 2 "$ksb_cmd"; cmd_dump "$@" ;;
   *) die usage "unknown subcommand $ksb_cmd" ;;
 esac
 `;

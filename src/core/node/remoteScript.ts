@@ -42,7 +42,8 @@ export type ScriptCall =
       readonly config?: string;
       readonly runtime: string;
     }
-  | { readonly sub: 'container'; readonly socket: string; readonly runtimeType: string };
+  | { readonly sub: 'container'; readonly socket: string; readonly runtimeType: string }
+  | { readonly sub: 'dump'; readonly containerdBin: string; readonly config: string };
 
 const opt = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
 
@@ -82,6 +83,8 @@ export function scriptArgv(scriptPath: string, call: ScriptCall): string[] {
         return [call.runsc, call.platform, opt(call.containerdBin), opt(call.config), call.runtime];
       case 'container':
         return [call.socket, call.runtimeType];
+      case 'dump':
+        return [call.containerdBin, call.config];
     }
   })();
   for (const a of args) {

@@ -53,7 +53,7 @@ describe('install texts', () => {
     const plan = planInstall(facts(), { method: 'distro' });
     const text = renderInstallPlan('root@n1:22', plan);
     assert.match(text, /^Node root@n1:22: Debian GNU\/Linux 12 \(bookworm\), x86_64, kernel 6\.1\.0-18-amd64, init systemd, containerd 1\.6\.20\nPlan:\n {3}1\. The distribution's runsc package/);
-    assert.match(text, /\n {6}The original is kept as \/etc\/containerd\/config\.toml\.kube-sandbox\.bak\.\n {3}4\. Restart containerd \(systemctl restart containerd\)/);
+    assert.match(text, /\n {6}The original is kept as \/etc\/containerd\/config\.toml\.kube-sandbox\.bak\.\n {3}4\. Compare containerd.s effective config .*\n {3}5\. Restart containerd \(systemctl restart containerd\)/);
     assert.match(text, /Warnings:\n {2}- runsc 20221219\.0/);
     const diff = renderPlanDiffs(plan);
     assert.match(diff, /^--- \/dev\/null\n\+\+\+ b\/etc\/containerd\/runsc\.toml\n@@ -0,0 \+1,6 @@\n/);

@@ -127,7 +127,7 @@ describe('calls to the node script', () => {
 
   it('is one POSIX sh script that knows every subcommand the installer calls', () => {
     assert.ok(NODE_SCRIPT.startsWith('#!/bin/sh\n'));
-    for (const sub of ['detect', 'install-release', 'install-files', 'install-package', 'write-file', 'remove', 'remove-dir', 'remove-package', 'restart', 'health', 'verify', 'container']) {
+    for (const sub of ['detect', 'install-release', 'install-files', 'install-package', 'write-file', 'remove', 'remove-dir', 'remove-package', 'restart', 'health', 'verify', 'container', 'dump']) {
       assert.match(NODE_SCRIPT, new RegExp(`\\n  ${sub}\\) `), sub);
     }
     assert.doesNotMatch(NODE_SCRIPT, /\beval\b|\[\[ |\bfunction\b|\$\{|^\s*local /m, 'no eval, no bashisms, no (impossible) interpolation');
