@@ -125,7 +125,7 @@ function askHidden(o: { title: string; prompt: string; remember: boolean }): Pro
     box.onDidTriggerButton(() => {
       remember = !remember;
       box.buttons = [button()];
-      box.prompt = remember ? `${o.prompt} It will be remembered for this node.` : o.prompt;
+      box.prompt = remember ? `${o.prompt.replace(/:$/, '.')} It will be remembered for this node.` : o.prompt;
     });
     box.onDidAccept(() => {
       answered = true;
