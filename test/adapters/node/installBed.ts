@@ -48,6 +48,16 @@ export async function startInstallBed(): Promise<InstallBed> {
 
 export { startContainerdNode, type ContainerdNode };
 
+/** Runs `body` against a containerd of its own, stopped afterwards whatever happens. */
+export async function withFreshContainerd(body: (fresh: ContainerdNode) => Promise<void>): Promise<void> {
+  const fresh = await startContainerdNode();
+  try {
+    await body(fresh);
+  } finally {
+    await fresh.stop();
+  }
+}
+
 /** Options that keep every write inside the test containerd's folder. */
 export function bedOptions(cd: ContainerdNode, extra: Partial<InstallRequest> = {}): InstallRequest {
   return {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runInAsync } from '../../unit/cli/cliTestKit';
 import { testbedSkip } from '../../harness/sshNode';
-import { bedMissing, nodeFiles, startContainerdNode, startInstallBed, type ContainerdNode, type InstallBed } from './installBed';
+import { bedMissing, nodeFiles, startContainerdNode, startInstallBed, withFreshContainerd, type ContainerdNode, type InstallBed } from './installBed';
 
 describe('kube-sandbox install-gvisor against a real node', { skip: testbedSkip(bedMissing()) }, () => {
   let bed: InstallBed;
@@ -98,23 +98,18 @@ describe('kube-sandbox install-gvisor against a real node', { skip: testbedSkip(
     assert.equal(await cd.isHealthy(), true);
   });
 
-  it('exits 1 after rolling back when the runtime does not come back healthy', async () => {
-    const fresh = await startContainerdNode();
-    try {
-      const original = readFileSync(fresh.configPath, 'utf8');
-      // The first restart "fails" (as a runtime that does not come up would); the rollback's works.
-      const flag = join(fresh.dir, 'failed-once');
-      const restart = `if [ -e ${flag} ]; then /bin/sh ${fresh.dir}/restart.sh; else touch ${flag}; echo 'containerd: failed to start' >&2; exit 1; fi`;
-      const argv = args(fresh).map((a) => (a === `/bin/sh ${fresh.dir}/restart.sh` ? restart : a));
-      const r = await runInAsync(bed.dir, ...argv);
-      assert.equal(r.code, 1, r.stdout);
-      assert.match(r.stdout, /Install failed and was rolled back/);
-      assert.match(r.stdout, /Why: containerd did not come back healthy after the restart: the restart command exited with 1: containerd: failed to start/);
-      assert.match(r.stdout, /containerd was restarted with the old config and is healthy again/);
-      assert.equal(readFileSync(fresh.configPath, 'utf8'), original);
-      assert.equal(await fresh.isHealthy(), true);
-    } finally {
-      await fresh.stop();
-    }
-  });
+  it('exits 1 after rolling back when the runtime does not come back healthy', () => withFreshContainerd(async (fresh) => {
+    const original = readFileSync(fresh.configPath, 'utf8');
+    // The first restart "fails" (as a runtime that does not come up would); the rollback's works.
+    const flag = join(fresh.dir, 'failed-once');
+    const restart = `if [ -e ${flag} ]; then /bin/sh ${fresh.dir}/restart.sh; else touch ${flag}; echo 'containerd: failed to start' >&2; exit 1; fi`;
+    const argv = args(fresh).map((a) => (a === `/bin/sh ${fresh.dir}/restart.sh` ? restart : a));
+    const r = await runInAsync(bed.dir, ...argv);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /Install failed and was rolled back/);
+    assert.match(r.stdout, /Why: containerd did not come back healthy after the restart: the restart command exited with 1: containerd: failed to start/);
+    assert.match(r.stdout, /containerd was restarted with the old config and is healthy again/);
+    assert.equal(readFileSync(fresh.configPath, 'utf8'), original);
+    assert.equal(await fresh.isHealthy(), true);
+  }));
 });

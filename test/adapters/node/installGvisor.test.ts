@@ -10,7 +10,7 @@ import type { SshRemoteHost } from '../../../src/adapters/ssh';
 import { installGvisor, type InstallProgress } from '../../../src/core/node/installer';
 import type { InstallPlan } from '../../../src/core/node/installPlan';
 import { testbedSkip } from '../../harness/sshNode';
-import { bedMissing, bedOptions, nodeFiles, startContainerdNode, startInstallBed, tomlLeaves, type ContainerdNode, type InstallBed } from './installBed';
+import { bedMissing, bedOptions, nodeFiles, startContainerdNode, startInstallBed, tomlLeaves, withFreshContainerd, type ContainerdNode, type InstallBed } from './installBed';
 
 describe('installGvisor on a real node (sshd, containerd, Debian\'s runsc)', { skip: testbedSkip(bedMissing()) }, () => {
   let bed: InstallBed;
@@ -102,96 +102,71 @@ describe('installGvisor on a real node (sshd, containerd, Debian\'s runsc)', { s
     assert.ok(r.evidence?.startingGvisor, 'and still verifies');
   });
 
-  it('rolls back a config that containerd cannot start with, and containerd is healthy again', async () => {
-    const fresh = await startContainerdNode();
-    try {
-      const first = readFileSync(fresh.configPath, 'utf8');
-      const events: string[] = [];
-      const r = await installGvisor({ shell: host, onProgress: (p) => events.push(`${p.step} ${p.kind}`) }, bedOptions(fresh, {
-        // containerd's `config dump` accepts this, but its CRI plugin refuses to start with it
-        // ("runtime_engine only works for runtime io.containerd.runtime.v1.linux").
-        testing: { transformContainerdConfig: (t) => t.replace(/^( *)runtime_type = "io\.containerd\.runsc\.v1"$/m, '$&\n$1runtime_engine = "/usr/bin/runsc"') },
-      }));
-      assert.equal(r.outcome, 'rolled-back', r.error);
-      assert.match(r.error ?? '', /containerd did not come back healthy after the restart: containerd answers, but its CRI plugin \(what Kubernetes uses\) reports error/);
-      assert.ok(r.messages.some((m) => m.startsWith(`Rolled back: ${fresh.dir}/runsc.toml, ${fresh.configPath} are back as before this run`)), r.messages.join('\n'));
-      assert.ok(r.messages.includes('containerd was restarted with the old config and is healthy again.'), r.messages.join('\n'));
-      assert.ok(events.includes('rollback start') && events.includes('rollback done'));
-      assert.equal(readFileSync(fresh.configPath, 'utf8'), first, 'the config is byte for byte the original');
-      assert.equal(await fresh.isHealthy(), true);
-      const files = nodeFiles(fresh);
-      assert.equal(files.runscToml, undefined, 'runsc.toml, created by this run, is gone');
-      assert.doesNotMatch(files.state ?? '', /config=/, 'the record holds no config change');
-    } finally {
-      await fresh.stop();
-    }
-  });
+  it('rolls back a config that containerd cannot start with, and containerd is healthy again', () => withFreshContainerd(async (fresh) => {
+    const first = readFileSync(fresh.configPath, 'utf8');
+    const events: string[] = [];
+    const r = await installGvisor({ shell: host, onProgress: (p) => events.push(`${p.step} ${p.kind}`) }, bedOptions(fresh, {
+      // containerd's `config dump` accepts this, but its CRI plugin refuses to start with it
+      // ("runtime_engine only works for runtime io.containerd.runtime.v1.linux").
+      testing: { transformContainerdConfig: (t) => t.replace(/^( *)runtime_type = "io\.containerd\.runsc\.v1"$/m, '$&\n$1runtime_engine = "/usr/bin/runsc"') },
+    }));
+    assert.equal(r.outcome, 'rolled-back', r.error);
+    assert.match(r.error ?? '', /containerd did not come back healthy after the restart: containerd answers, but its CRI plugin \(what Kubernetes uses\) reports error/);
+    assert.ok(r.messages.some((m) => m.startsWith(`Rolled back: ${fresh.dir}/runsc.toml, ${fresh.configPath} are back as before this run`)), r.messages.join('\n'));
+    assert.ok(r.messages.includes('containerd was restarted with the old config and is healthy again.'), r.messages.join('\n'));
+    assert.ok(events.includes('rollback start') && events.includes('rollback done'));
+    assert.equal(readFileSync(fresh.configPath, 'utf8'), first, 'the config is byte for byte the original');
+    assert.equal(await fresh.isHealthy(), true);
+    const files = nodeFiles(fresh);
+    assert.equal(files.runscToml, undefined, 'runsc.toml, created by this run, is gone');
+    assert.doesNotMatch(files.state ?? '', /config=/, 'the record holds no config change');
+  }));
 
-  it('puts the files back without a restart when containerd\'s effective config would lose a setting', async () => {
-    const fresh = await startContainerdNode();
-    try {
-      const before = nodeFiles(fresh);
-      const pid = fresh.pid();
-      const r = await installGvisor({ shell: host }, bedOptions(fresh, {
-        testing: { transformContainerdConfig: (t) => t.replace(/^( *)SystemdCgroup = true$/m, '$1SystemdCgroup = false') },
-      }));
-      assert.equal(r.outcome, 'rolled-back', r.error);
-      assert.match(r.error ?? '', /containerd's effective config would lose or change settings it has now: plugins\.io\.containerd\.grpc\.v1\.cri\.containerd\.runtimes\.runc\.options\.SystemdCgroup changes from true to false\. Nothing was restarted\./);
-      assert.equal(r.restarted, false);
-      assert.equal(fresh.pid(), pid, 'containerd kept running on its old config');
-      assert.deepEqual({ ...nodeFiles(fresh), state: undefined }, { ...before, state: undefined }, 'config, backup and runsc.toml as before');
-    } finally {
-      await fresh.stop();
-    }
-  });
+  it('puts the files back without a restart when containerd\'s effective config would lose a setting', () => withFreshContainerd(async (fresh) => {
+    const before = nodeFiles(fresh);
+    const pid = fresh.pid();
+    const r = await installGvisor({ shell: host }, bedOptions(fresh, {
+      testing: { transformContainerdConfig: (t) => t.replace(/^( *)SystemdCgroup = true$/m, '$1SystemdCgroup = false') },
+    }));
+    assert.equal(r.outcome, 'rolled-back', r.error);
+    assert.match(r.error ?? '', /containerd's effective config would lose or change settings it has now: plugins\.io\.containerd\.grpc\.v1\.cri\.containerd\.runtimes\.runc\.options\.SystemdCgroup changes from true to false\. Nothing was restarted\./);
+    assert.equal(r.restarted, false);
+    assert.equal(fresh.pid(), pid, 'containerd kept running on its old config');
+    assert.deepEqual({ ...nodeFiles(fresh), state: undefined }, { ...before, state: undefined }, 'config, backup and runsc.toml as before');
+  }));
 
-  it('catches a drop-in that containerd 1.6 (posing as 2.0) merges by replacing the CRI section, before any restart', async () => {
-    const fresh = await startContainerdNode();
-    try {
-      const before = nodeFiles(fresh);
-      const pid = fresh.pid();
-      const dropIn = `${fresh.dir}/conf.d/99-kube-sandbox-runsc.toml`;
-      const r = await installGvisor({ shell: host }, bedOptions(fresh, { containerdDropIn: dropIn, testing: { containerdVersion: '2.0.0' } }));
-      assert.equal(r.outcome, 'rolled-back', r.error);
-      assert.deepEqual(r.plan?.writes.map((w) => w.role), ['runsc-config', 'containerd-drop-in', 'containerd-config'], 'the whole drop-in path ran');
-      assert.match(r.error ?? '', /would lose or change settings it has now: .*(sandbox_image|SystemdCgroup|restrict_oom_score_adj).*Nothing was restarted/);
-      assert.equal(fresh.pid(), pid);
-      assert.equal(existsSync(dropIn), false, 'the drop-in this run created is gone');
-      assert.deepEqual({ ...nodeFiles(fresh), state: undefined }, { ...before, state: undefined });
-      assert.equal(await fresh.isHealthy(), true);
-    } finally {
-      await fresh.stop();
-    }
-  });
+  it('catches a drop-in that containerd 1.6 (posing as 2.0) merges by replacing the CRI section, before any restart', () => withFreshContainerd(async (fresh) => {
+    const before = nodeFiles(fresh);
+    const pid = fresh.pid();
+    const dropIn = `${fresh.dir}/conf.d/99-kube-sandbox-runsc.toml`;
+    const r = await installGvisor({ shell: host }, bedOptions(fresh, { containerdDropIn: dropIn, testing: { containerdVersion: '2.0.0' } }));
+    assert.equal(r.outcome, 'rolled-back', r.error);
+    assert.deepEqual(r.plan?.writes.map((w) => w.role), ['runsc-config', 'containerd-drop-in', 'containerd-config'], 'the whole drop-in path ran');
+    assert.match(r.error ?? '', /would lose or change settings it has now: .*(sandbox_image|SystemdCgroup|restrict_oom_score_adj).*Nothing was restarted/);
+    assert.equal(fresh.pid(), pid);
+    assert.equal(existsSync(dropIn), false, 'the drop-in this run created is gone');
+    assert.deepEqual({ ...nodeFiles(fresh), state: undefined }, { ...before, state: undefined });
+    assert.equal(await fresh.isHealthy(), true);
+  }));
 
-  it('cancelled mid-way, puts the config back as it was', async () => {
-    const fresh = await startContainerdNode();
-    try {
-      const first = readFileSync(fresh.configPath, 'utf8');
-      const ctl = new AbortController();
-      const r = await installGvisor({
-        shell: host, signal: ctl.signal, onProgress: (p) => { if (p.step === 'verify' && p.kind === 'start') setTimeout(() => ctl.abort(), 100); },
-      }, bedOptions(fresh));
-      assert.equal(r.outcome, 'rolled-back', r.error);
-      assert.match(r.error ?? '', /Cancelled/);
-      assert.equal(readFileSync(fresh.configPath, 'utf8'), first);
-      assert.equal(await fresh.isHealthy(), true);
-    } finally {
-      await fresh.stop();
-    }
-  });
+  it('cancelled mid-way, puts the config back as it was', () => withFreshContainerd(async (fresh) => {
+    const first = readFileSync(fresh.configPath, 'utf8');
+    const ctl = new AbortController();
+    const r = await installGvisor({
+      shell: host, signal: ctl.signal, onProgress: (p) => { if (p.step === 'verify' && p.kind === 'start') setTimeout(() => ctl.abort(), 100); },
+    }, bedOptions(fresh));
+    assert.equal(r.outcome, 'rolled-back', r.error);
+    assert.match(r.error ?? '', /Cancelled/);
+    assert.equal(readFileSync(fresh.configPath, 'utf8'), first);
+    assert.equal(await fresh.isHealthy(), true);
+  }));
 
-  it('stops before changing anything when the plan cannot run', async () => {
-    const fresh = await startContainerdNode();
-    try {
-      const before = nodeFiles(fresh);
-      // No systemd or OpenRC here, and no restart command: containerd could not be restarted.
-      const r = await installGvisor({ shell: host }, { ...bedOptions(fresh), restartCommand: undefined });
-      assert.equal(r.outcome, 'blocked');
-      assert.match(r.error ?? '', /neither systemd nor OpenRC, so Kube Sandbox cannot restart containerd by itself .* \(--restart-command\)/);
-      assert.deepEqual(nodeFiles(fresh), before);
-    } finally {
-      await fresh.stop();
-    }
-  });
+  it('stops before changing anything when the plan cannot run', () => withFreshContainerd(async (fresh) => {
+    const before = nodeFiles(fresh);
+    // No systemd or OpenRC here, and no restart command: containerd could not be restarted.
+    const r = await installGvisor({ shell: host }, { ...bedOptions(fresh), restartCommand: undefined });
+    assert.equal(r.outcome, 'blocked');
+    assert.match(r.error ?? '', /neither systemd nor OpenRC, so Kube Sandbox cannot restart containerd by itself .* \(--restart-command\)/);
+    assert.deepEqual(nodeFiles(fresh), before);
+  }));
 });
