@@ -165,18 +165,19 @@ export function addImport(text: string, entry: string, fileLabel: string): Confi
     const needsEol = version !== undefined && at === text.length && !text.endsWith('\n');
     edits = [{ start: at, end: at, newText: `${needsEol ? eol : ''}imports = [${quoted}]${eol}` }];
   }
-  return checkImports(text, edits, before, entry, fileLabel);
+  return checkImports(text, parsed.value, edits, before, entry, fileLabel);
 }
 
-function checkImports(text: string, edits: readonly TextEdit[], before: readonly string[], entry: string, fileLabel: string): ConfigEditResult {
+function checkImports(
+  text: string, oldValue: Record<string, unknown>, edits: readonly TextEdit[], before: readonly string[], entry: string, fileLabel: string,
+): ConfigEditResult {
   const newText = applyEdits(text, edits);
-  const oldParsed = parseToml(text, fileLabel);
   const newParsed = parseToml(newText, fileLabel);
   const refuse = (why: string): ConfigEditResult => ({
     kind: 'error', message: `Kube Sandbox refused its own edit of ${fileLabel}'s imports: ${why}. Nothing was changed; add "${entry}" to imports by hand.`,
   });
-  if (oldParsed.kind === 'error' || newParsed.kind === 'error') return refuse('the edited text would not be valid TOML');
-  const a = flattenLeaves({ ...oldParsed.value, imports: [] });
+  if (newParsed.kind === 'error') return refuse('the edited text would not be valid TOML');
+  const a = flattenLeaves({ ...oldValue, imports: [] });
   const b = flattenLeaves({ ...newParsed.value, imports: [] });
   if (a.size !== b.size || [...a].some(([k, v]) => b.get(k) !== v)) return refuse('another value would change');
   const got = newParsed.value['imports'];

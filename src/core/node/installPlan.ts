@@ -2,7 +2,7 @@
 // (installOptions), every step that will run, every file that will change (with its new
 // text), and — before anything runs — what stops the install and what the user should know.
 // Pure: the same facts and options always give the same plan.
-import { parseToml } from './configEdit';
+import { parseToml, wholeFileResult, type ConfigEditResult } from './configEdit';
 import { addRunscRuntime, inspectContainerdConfig, RUNSC_RUNTIME_TYPE } from './containerdConfig';
 import { addImport, planContainerdDropIn } from './containerdDropIn';
 import { ensureCrioDropIn } from './crioConfig';
@@ -125,16 +125,16 @@ function planDropInWrites(
     out.blockers.push(`containerd has no config file at ${paths.config}, so nothing would import ${dropInPath}. Leave out --containerd-drop-in: Kube Sandbox then writes ${paths.config} itself.`);
     return;
   }
-  const plan = planContainerdDropIn(configText, {
-    mainConfigPath: paths.config, dropInPath, runtimeName, configPath: paths.runscToml,
-    ...(o.testing?.containerdVersion ?? facts.containerd?.version ? { containerdVersion: o.testing?.containerdVersion ?? facts.containerd?.version } : {}),
+  const containerdVersion = o.testing?.containerdVersion ?? facts.containerd?.version;
+  const dropIn = planContainerdDropIn(configText, {
+    mainConfigPath: paths.config, dropInPath, runtimeName, configPath: paths.runscToml, ...(containerdVersion ? { containerdVersion } : {}),
   });
-  if (plan.kind === 'error') {
-    out.blockers.push(plan.message);
+  if (dropIn.kind === 'error') {
+    out.blockers.push(dropIn.message);
     return;
   }
-  if (plan.mergeSafe !== true) {
-    out.blockers.push(`${plan.notes[0] ?? ''} Leave out --containerd-drop-in to add the runtime to ${paths.config} itself (backed up, nothing dropped).`);
+  if (dropIn.mergeSafe !== true) {
+    out.blockers.push(`${dropIn.notes[0] ?? ''} Leave out --containerd-drop-in to add the runtime to ${paths.config} itself (backed up, nothing dropped).`);
     return;
   }
   const inline = inspectContainerdConfig(configText, paths.config);
@@ -142,18 +142,18 @@ function planDropInWrites(
     out.blockers.push(`${paths.config} itself already defines the runtime "${runtimeName}", so a drop-in would only shadow it. Leave out --containerd-drop-in, or remove that runtime from ${paths.config} first.`);
     return;
   }
-  out.notes.push(`containerd ${o.testing?.containerdVersion ?? facts.containerd?.version ?? ''} merges imported files into the main config key by key, so the drop-in adds the runtime without hiding any setting of ${paths.config}.`.replace(/ {2,}/g, ' '));
+  out.notes.push(`containerd ${containerdVersion ?? ''} merges imported files into the main config key by key, so the drop-in adds the runtime without hiding any setting of ${paths.config}.`);
   const before = fileOf('containerd_dropin');
-  const dropIn: ReturnType<typeof addRunscRuntime> = textOf(before) === plan.content
+  const content: ConfigEditResult = textOf(before) === dropIn.content
     ? { kind: 'unchanged', summary: [`${dropInPath} already holds the gVisor runtime "${runtimeName}".`] }
-    : { kind: 'changed', text: plan.content, edits: [], changes: [], summary: [`${before.exists ? 'Rewrite' : 'Write'} the drop-in ${dropInPath} with the gVisor runtime "${runtimeName}" (${RUNSC_RUNTIME_TYPE}, ConfigPath ${paths.runscToml}).`] };
-  writeFor('containerd-drop-in', dropInPath, before, dropIn, true, fileOf('containerd_dropin_backup'), out);
-  if (plan.coveredBy !== undefined) out.notes.push(`${paths.config} already imports it (${JSON.stringify(plan.coveredBy)}), so it stays as it is.`);
+    : wholeFileResult(textOf(before), dropIn.content, `${before.exists ? 'Rewrite' : 'Write'} the drop-in ${dropInPath} with the gVisor runtime "${runtimeName}" (${RUNSC_RUNTIME_TYPE}, ConfigPath ${paths.runscToml}).`);
+  writeFor('containerd-drop-in', dropInPath, before, content, true, fileOf('containerd_dropin_backup'), out);
+  if (dropIn.coveredBy !== undefined) out.notes.push(`${paths.config} already imports it (${JSON.stringify(dropIn.coveredBy)}), so it stays as it is.`);
   else writeFor('containerd-config', paths.config, fileOf('containerd_config'), addImport(configText, dropInPath, paths.config), true, fileOf('containerd_config_backup'), out, o.testing?.transformContainerdConfig);
 }
 
 function writeFor(
-  role: PlannedWrite['role'], path: string, before: NodeFile, result: ReturnType<typeof addRunscRuntime>, restarts: boolean,
+  role: PlannedWrite['role'], path: string, before: NodeFile, result: ConfigEditResult, restarts: boolean,
   backupFile: NodeFile | undefined, out: { blockers: string[]; unchanged: string[]; writes: PlannedWrite[] }, transform?: (t: string) => string,
 ): void {
   if (result.kind === 'error') {

@@ -5,6 +5,7 @@
 // restarts nothing. Side effects come in as parameters (NodeShell, NodeLabeler).
 import { GVISOR_NODE_LABEL } from '../cluster/kubeObjects';
 import { findClusterNode } from './clusterNode';
+import { describeChanges, lostSettings } from './containerdDump';
 import { gvisorLabelValue } from './gvisorRelease';
 import { PACKAGE_BIN_DIR } from './installBinaries';
 import { checkInstallOptions, DEFAULT_HEALTH_TIMEOUT_MS, detectFiles, installPaths, type InstallOptions } from './installOptions';
@@ -17,7 +18,6 @@ import { parseNodeFacts, type NodeFacts, type NodeFile, type VerifyEvidence } fr
 import type { NodeLabeler, NodeShell } from './nodeShell';
 import type { RunscPlatform } from './runscToml';
 import { ScriptSession } from './scriptSession';
-import { describeChanges, lostSettings } from './containerdDump';
 
 export type InstallStep = 'detect' | 'install' | 'configure' | 'restart' | 'verify' | 'label' | 'rollback' | 'uninstall';
 

@@ -382,7 +382,7 @@ cmd_verify() {
 # its root is an empty folder with the node's own /usr (and /bin, /lib... when they are not
 # links into /usr) mounted read-only, enough for sh, uname and dmesg.
 cmd_container() {
-  c_sock=$1; c_type=$2; c_ns=kube-sandbox; c_id="kube-sandbox-check-$$"
+  c_sock=$1; c_type=$2; c_ns=kube-sandbox-check; c_id="kube-sandbox-check-$$"
   if ! have ctr; then out container_skipped "ctr (containerd's client) is not on the node's PATH"; out done yes; return 0; fi
   c_root=$(mktemp -d) || die container-failed "cannot create a temporary folder"
   c_err=$(mktemp) || die container-failed "cannot create a temporary file"

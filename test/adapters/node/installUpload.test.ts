@@ -72,7 +72,7 @@ describe('installGvisor by upload, through sudo with a password (real sshd, sudo
     assert.ok(c?.ran && c.exit === 0 && c.startingGvisor && c.kernel === r.evidence?.guestKernel, `containerd started a gVisor container through the shim: ${JSON.stringify(c)}`);
     assert.equal(c.leftover, undefined);
     const ctr = await host.exec(['ctr', '--address', cd.socket, 'namespaces', 'list', '--quiet'], { asRoot: true });
-    assert.doesNotMatch(ctr.stdout, /kube-sandbox/, 'the check leaves no container namespace behind');
+    assert.doesNotMatch(ctr.stdout, /kube-sandbox-check/, 'the check leaves no container namespace behind');
     assert.equal(await cd.isHealthy(), true);
     // Only this file installs as this user, so its leftovers would be ours.
     const left = await host.exec(['sh', '-c', 'ls -a ~ | grep ksb-upload; find /tmp -maxdepth 1 -name "ksb-node.*" -user "$(id -un)"']);

@@ -272,7 +272,7 @@ describe('node script, run for real', { skip: testbedSkip(missing()) }, () => {
         assert.equal(r.kv.get('container_starting_gvisor'), 'yes');
         assert.match(r.kv.all('container_dmesg')[0] ?? '', /Starting gVisor/);
         assert.deepEqual(r.left, [], 'its root folder and error file are gone');
-        assert.doesNotMatch(namespaces(), /kube-sandbox/);
+        assert.doesNotMatch(namespaces(), /kube-sandbox-check/);
       });
     }
 
@@ -282,7 +282,7 @@ describe('node script, run for real', { skip: testbedSkip(missing()) }, () => {
       assert.notEqual(r.kv.get('container_exit'), '0');
       assert.match(r.kv.get('container_error') ?? '', /containerd-shim-nosuch-v1/);
       assert.deepEqual(r.left, []);
-      assert.doesNotMatch(namespaces(), /kube-sandbox/);
+      assert.doesNotMatch(namespaces(), /kube-sandbox-check/);
     });
   });
 

@@ -208,3 +208,18 @@ describe('install plan: the runtime in a containerd drop-in (--containerd-drop-i
     assert.match(plain.blockers.join(' '), /An earlier install put the runtime in the drop-in .*99-kube-sandbox-runsc\.toml/);
   });
 });
+
+describe('install plan: a drop-in install run again', () => {
+  it('has nothing to write once the drop-in, the import and runsc.toml are there', () => {
+    const DROP_IN = '/etc/containerd/conf.d/99-kube-sandbox-runsc.toml';
+    const opts: InstallOptions = { ...distro, containerdDropIn: DROP_IN };
+    const set = { containerd_version: 'containerd containerd.io v2.0.4 1a43cb6' };
+    const main = 'version = 3\nimports = []\n';
+    const first = planInstall(facts({ set, files: { containerd_config: main } }, opts), opts);
+    const after = Object.fromEntries(first.writes.map((w) => [w.role, w.after]));
+    const again = planInstall(facts({ set, files: { containerd_config: after['containerd-config'] ?? '', containerd_dropin: after['containerd-drop-in'] ?? '', runsc_toml: after['runsc-config'] ?? '' } }, opts), opts);
+    assert.deepEqual(again.blockers, []);
+    assert.deepEqual(again.writes, []);
+    assert.equal(again.nothingToDo, true);
+  });
+});
